@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs, as root on Debian, what building and testing vip4j needs, and nothing that is already there.
+set -euo pipefail
+need=()
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+[ -x /usr/bin/etcd ] || need+=(etcd-server)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v tcpdump >/dev/null 2>&1 || need+=(tcpdump)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "vip4j: missing ${need[*]}; run as root (or: apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+  echo "vip4j: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi

@@ -1,0 +1,401 @@
+package org.vip4j;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vip4j.internal.ConfigKey;
+import org.vip4j.internal.ConfigLayers;
+import org.vip4j.internal.ConfigValidator;
+import org.vip4j.internal.Durations;
+
+/**
+ * The whole configuration of one VIP: immutable, validated, built once.
+ *
+ * <p>Every key has one canonical name in three spellings: {@code trigger-key} (YAML key, {@code --trigger-key}
+ * flag), {@code VIP_TRIGGER_KEY} (environment) and {@code triggerKey(...)} (builder). vip-manager's older names
+ * are accepted too, with a WARN line each. Precedence, whatever order the sources are given in: builder calls and
+ * flags, then the environment, then the file, then defaults. {@link Builder#build()} reports every problem at once
+ * in one {@link VipConfigException}.
+ *
+ * <pre>{@code
+ * VipConfig cfg = VipConfig.builder()
+ *         .ip(InetAddress.getByName("198.51.100.100")).netmask(24).interfaceName("eth0")
+ *         .triggerKey("/service/pg/leader").triggerValue("node1")
+ *         .build();
+ * }</pre>
+ */
+public final class VipConfig {
+
+    public static final String DEFAULT_DCS_TYPE = "etcd";
+    public static final String DEFAULT_MANAGER_TYPE = "basic";
+    public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(1000);
+    public static final Duration DEFAULT_TAKEOVER_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RETRY_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_KEEPALIVE_PERIOD = Duration.ofSeconds(1);
+    public static final int DEFAULT_RETRY_NUM = 3;
+    public static final Duration DEFAULT_HANDOVER_GRACE = Duration.ofMillis(250);
+
+    private static final Logger LOG = LoggerFactory.getLogger(VipConfig.class);
+
+    private final Map<ConfigKey, ConfigValidator.Value> values;
+
+    private VipConfig(Map<ConfigKey, ConfigValidator.Value> values) {
+        this.values = new EnumMap<>(values);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The VIP: address, prefix length and interface together. */
+    public VirtualAddress virtualAddress() {
+        return new VirtualAddress(ip(), netmask(), interfaceName());
+    }
+
+    /** {@code ip}: the virtual IP. */
+    public InetAddress ip() {
+        return get(ConfigKey.IP);
+    }
+
+    /** {@code netmask}: the prefix length. */
+    public int netmask() {
+        return get(ConfigKey.NETMASK);
+    }
+
+    /** {@code interface}. */
+    public String interfaceName() {
+        return get(ConfigKey.INTERFACE);
+    }
+
+    /** {@code trigger-key}: the DCS key holding the leader's name. */
+    public String triggerKey() {
+        return get(ConfigKey.TRIGGER_KEY);
+    }
+
+    /** {@code trigger-value}: the value meaning "this node leads". */
+    public String triggerValue() {
+        return get(ConfigKey.TRIGGER_VALUE);
+    }
+
+    /** {@code dcs-type}, lower case; {@code etcd3} reads as {@code etcd}. */
+    public String dcsType() {
+        return get(ConfigKey.DCS_TYPE);
+    }
+
+    /** {@code dcs-endpoints}. */
+    public List<URI> dcsEndpoints() {
+        return get(ConfigKey.DCS_ENDPOINTS);
+    }
+
+    /** {@code manager-type}, lower case. */
+    public String managerType() {
+        return get(ConfigKey.MANAGER_TYPE);
+    }
+
+    /** {@code interval}: reconcile period, and poll period of DCS types without a watch. */
+    public Duration interval() {
+        return get(ConfigKey.INTERVAL);
+    }
+
+    /** {@code takeover-timeout}: bound on one acquisition attempt and on each address-manager call. */
+    public Duration takeoverTimeout() {
+        return get(ConfigKey.TAKEOVER_TIMEOUT);
+    }
+
+    /** {@code retry-timeout}: wait after a failed acquisition, release or DCS call. */
+    public Duration retryTimeout() {
+        return get(ConfigKey.RETRY_TIMEOUT);
+    }
+
+    /** {@code keepalive-period}: how often a holder re-confirms its leadership. */
+    public Duration keepalivePeriod() {
+        return get(ConfigKey.KEEPALIVE_PERIOD);
+    }
+
+    /** {@code log-level}: DEBUG, INFO, WARNING or ERROR; applied by the launcher only. */
+    public String logLevel() {
+        return get(ConfigKey.LOG_LEVEL);
+    }
+
+    /** {@code retry-num}: failed confirmations in a row before a holder gives the DCS up as lost. */
+    public int retryNum() {
+        return get(ConfigKey.RETRY_NUM);
+    }
+
+    /** {@code dcs-loss}. */
+    public DcsLossPolicy dcsLoss() {
+        return get(ConfigKey.DCS_LOSS);
+    }
+
+    /** {@code handover-grace}; zero means off. */
+    public Duration handoverGrace() {
+        return get(ConfigKey.HANDOVER_GRACE);
+    }
+
+    /** How long a holder may go unconfirmed: {@code retry-num × keepalive-period}. */
+    public Duration dcsLossTimeout() {
+        return keepalivePeriod().multipliedBy(retryNum());
+    }
+
+    public Optional<String> etcdUser() {
+        return find(ConfigKey.ETCD_USER);
+    }
+
+    /** The etcd password, for DCS clients only: never log it. */
+    public Optional<String> etcdPassword() {
+        return find(ConfigKey.ETCD_PASSWORD);
+    }
+
+    public Optional<Path> etcdCaFile() {
+        return find(ConfigKey.ETCD_CA_FILE);
+    }
+
+    public Optional<Path> etcdCertFile() {
+        return find(ConfigKey.ETCD_CERT_FILE);
+    }
+
+    public Optional<Path> etcdKeyFile() {
+        return find(ConfigKey.ETCD_KEY_FILE);
+    }
+
+    /** The Consul ACL token, for DCS clients only: never log it. */
+    public Optional<String> consulToken() {
+        return find(ConfigKey.CONSUL_TOKEN);
+    }
+
+    /** Where the effective value of {@code key} (canonical name) came from; empty for an unset optional key. */
+    public Optional<ConfigSource> source(String key) {
+        return ConfigKey.byName(key).map(values::get).map(ConfigValidator.Value::source);
+    }
+
+    /**
+     * The effective configuration, one line per key: name, quoted value ({@code *****} for secrets) and where it
+     * came from. Meant to be printed once at start.
+     */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (ConfigKey key : ConfigKey.values()) {
+            ConfigValidator.Value v = values.get(key);
+            if (key == ConfigKey.RETRY_AFTER || key == ConfigKey.VERBOSE) {
+                continue; // folded into retry-timeout and log-level
+            }
+            String shown = v == null ? "(not set)" : '"' + v.shown() + '"';
+            String from = v == null ? "" : "  (" + v.source().label()
+                    + (v.source() == ConfigSource.DEFAULT ? "" : " " + v.spelledAs()) + ")";
+            sb.append(String.format("%-17s = %s%s%n", key.canonical(), shown, from));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            ConfigValidator.Value v = values.get(key);
+            if (v != null) {
+                parts.add(key.canonical() + "=" + v.shown());
+            }
+        }
+        return "VipConfig{" + String.join(", ", parts) + "}";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof VipConfig other)) {
+            return false;
+        }
+        for (ConfigKey key : ConfigKey.values()) {
+            Object a = find(key).orElse(null);
+            Object b = other.find(key).orElse(null);
+            if (!Objects.equals(a, b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(ip(), netmask(), interfaceName(), triggerKey(), triggerValue());
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T get(ConfigKey key) {
+        return (T) values.get(key).value();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Optional<T> find(ConfigKey key) {
+        ConfigValidator.Value v = values.get(key);
+        return v == null ? Optional.empty() : Optional.of((T) v.value());
+    }
+
+    /**
+     * Collects values from a file map, an environment and typed calls, then {@link #build()}s. Not thread-safe.
+     * Typed calls and {@link #set} are the highest precedence; calling one twice keeps the last value.
+     */
+    public static final class Builder {
+
+        private final ConfigLayers layers = new ConfigLayers();
+
+        private Builder() {
+        }
+
+        /**
+         * Values as read from a YAML file: canonical or vip-manager's old key names; strings, numbers, booleans, and
+         * a list for {@code dcs-endpoints}. Unknown keys are configuration errors.
+         */
+        public Builder fromFile(Map<String, ?> fileValues) {
+            layers.addFile(fileValues);
+            return this;
+        }
+
+        /** The {@code VIP_*} variables of {@code env} (e.g. {@code System.getenv()}); other variables are ignored. */
+        public Builder fromEnvironment(Map<String, String> env) {
+            layers.addEnvironment(env);
+            return this;
+        }
+
+        /** One value in file spelling ({@code interval}, {@code "500ms"}), as a command-line flag gives it. */
+        public Builder set(String key, String value) {
+            layers.addOverride(key, value, "--" + key);
+            return this;
+        }
+
+        public Builder ip(InetAddress ip) {
+            return typed(ConfigKey.IP, ip.getHostAddress());
+        }
+
+        /** The prefix length, e.g. 24. */
+        public Builder netmask(int prefixLength) {
+            return typed(ConfigKey.NETMASK, Integer.toString(prefixLength));
+        }
+
+        /** The {@code interface} key ({@code interface} being a Java keyword). */
+        public Builder interfaceName(String name) {
+            return typed(ConfigKey.INTERFACE, name);
+        }
+
+        /** Sets {@code ip}, {@code netmask} and {@code interface} at once. */
+        public Builder virtualAddress(VirtualAddress vip) {
+            return ip(vip.address()).netmask(vip.prefixLength()).interfaceName(vip.interfaceName());
+        }
+
+        public Builder triggerKey(String key) {
+            return typed(ConfigKey.TRIGGER_KEY, key);
+        }
+
+        public Builder triggerValue(String value) {
+            return typed(ConfigKey.TRIGGER_VALUE, value);
+        }
+
+        public Builder dcsType(String type) {
+            return typed(ConfigKey.DCS_TYPE, type);
+        }
+
+        public Builder dcsEndpoints(URI... endpoints) {
+            List<String> parts = new ArrayList<>();
+            Arrays.stream(endpoints).forEach(u -> parts.add(u.toString()));
+            return typed(ConfigKey.DCS_ENDPOINTS, String.join(",", parts));
+        }
+
+        public Builder managerType(String type) {
+            return typed(ConfigKey.MANAGER_TYPE, type);
+        }
+
+        public Builder interval(Duration d) {
+            return typed(ConfigKey.INTERVAL, millis(d));
+        }
+
+        public Builder takeoverTimeout(Duration d) {
+            return typed(ConfigKey.TAKEOVER_TIMEOUT, millis(d));
+        }
+
+        public Builder retryTimeout(Duration d) {
+            return typed(ConfigKey.RETRY_TIMEOUT, millis(d));
+        }
+
+        public Builder keepalivePeriod(Duration d) {
+            return typed(ConfigKey.KEEPALIVE_PERIOD, millis(d));
+        }
+
+        /** DEBUG, INFO, WARNING or ERROR. */
+        public Builder logLevel(String level) {
+            return typed(ConfigKey.LOG_LEVEL, level);
+        }
+
+        public Builder retryNum(int n) {
+            return typed(ConfigKey.RETRY_NUM, Integer.toString(n));
+        }
+
+        public Builder dcsLoss(DcsLossPolicy policy) {
+            return typed(ConfigKey.DCS_LOSS, policy.configValue());
+        }
+
+        /** {@link Duration#ZERO} turns the handover grace off. */
+        public Builder handoverGrace(Duration d) {
+            return typed(ConfigKey.HANDOVER_GRACE, millis(d));
+        }
+
+        public Builder etcdUser(String user) {
+            return typed(ConfigKey.ETCD_USER, user);
+        }
+
+        public Builder etcdPassword(String password) {
+            return typed(ConfigKey.ETCD_PASSWORD, password);
+        }
+
+        public Builder etcdCaFile(Path file) {
+            return typed(ConfigKey.ETCD_CA_FILE, file.toString());
+        }
+
+        public Builder etcdCertFile(Path file) {
+            return typed(ConfigKey.ETCD_CERT_FILE, file.toString());
+        }
+
+        public Builder etcdKeyFile(Path file) {
+            return typed(ConfigKey.ETCD_KEY_FILE, file.toString());
+        }
+
+        public Builder consulToken(String token) {
+            return typed(ConfigKey.CONSUL_TOKEN, token);
+        }
+
+        /**
+         * Validates everything and returns the configuration.
+         *
+         * @throws VipConfigException listing every problem, each as {@code key=value: what is allowed}
+         */
+        public VipConfig build() {
+            ConfigValidator.Result result = ConfigValidator.validate(layers);
+            if (!result.problems().isEmpty()) {
+                throw new VipConfigException(result.problems());
+            }
+            result.warnings().forEach(w -> LOG.warn("configuration: {}", w));
+            return new VipConfig(result.values());
+        }
+
+        private Builder typed(ConfigKey key, String text) {
+            Objects.requireNonNull(text, key.canonical());
+            layers.addOverride(key.canonical(), text, key.canonical());
+            return this;
+        }
+
+        private static String millis(Duration d) {
+            if (d.isNegative()) {
+                return "-" + d.abs().toMillis() + "ms";
+            }
+            return d.toMillis() + "ms";
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.vip4j.internal;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The one key table: every configuration key with its canonical name (YAML key and {@code --flag}), its
+ * environment name, vip-manager's older names, how its value is read, its default and whether it is secret.
+ * Files, the environment, flags, the builder and the printed configuration all go through it.
+ *
+ * <p>Internal: not part of the vip4j API.
+ */
+public enum ConfigKey {
+    IP("ip", Kind.ADDRESS, null, "the virtual IP address, IPv4 or IPv6, e.g. 198.51.100.100"),
+    NETMASK("netmask", Kind.NETMASK, null,
+            "a prefix length (24; up to 32 for IPv4, 128 for IPv6) or a dotted IPv4 mask (255.255.255.0)", "mask"),
+    INTERFACE("interface", Kind.INTERFACE, null, "a network interface name such as eth0 (at most 15 characters)",
+            "iface"),
+    TRIGGER_KEY("trigger-key", Kind.TEXT, null, "the DCS key holding the leader's name, e.g. /service/pg/leader",
+            "key"),
+    TRIGGER_VALUE("trigger-value", Kind.TEXT, null, "the value that means this node leads (default: host name)",
+            "nodename", "host"),
+    DCS_TYPE("dcs-type", Kind.DCS_TYPE, "etcd", "etcd (or etcd3), consul or patroni", "type", "endpoint_type"),
+    DCS_ENDPOINTS("dcs-endpoints", Kind.ENDPOINTS, null,
+            "comma-separated http:// or https:// URLs (a bare host:port gets http://)", "endpoint", "endpoints"),
+    MANAGER_TYPE("manager-type", Kind.WORD, "basic", "an address manager type; basic = Linux netlink",
+            "hostingtype", "hosting_type"),
+    INTERVAL("interval", Kind.DURATION_MS, "1000", null),
+    TAKEOVER_TIMEOUT("takeover-timeout", Kind.DURATION_S, "5", null),
+    RETRY_TIMEOUT("retry-timeout", Kind.DURATION_S, "3", null),
+    KEEPALIVE_PERIOD("keepalive-period", Kind.DURATION_S, "1", null),
+    LOG_LEVEL("log-level", Kind.LOG_LEVEL, "INFO", "DEBUG, INFO, WARNING or ERROR"),
+    RETRY_NUM("retry-num", Kind.COUNT, "3", "a whole number from 1 to 100", "retry_num"),
+    RETRY_AFTER("retry-after", Kind.DURATION_MS, null, null, "retry_after"),
+    DCS_LOSS("dcs-loss", Kind.DCS_LOSS, "release", "release or keep"),
+    HANDOVER_GRACE("handover-grace", Kind.DURATION_MS_OR_ZERO, "250", null),
+    ETCD_USER("etcd-user", Kind.TEXT, null, "the etcd user name", "etcd_user"),
+    ETCD_PASSWORD("etcd-password", Kind.SECRET, null, "the etcd password", "etcd_password"),
+    ETCD_CA_FILE("etcd-ca-file", Kind.FILE, null, "a readable PEM file", "etcd_ca_file"),
+    ETCD_CERT_FILE("etcd-cert-file", Kind.FILE, null, "a readable PEM file", "etcd_cert_file"),
+    ETCD_KEY_FILE("etcd-key-file", Kind.FILE, null, "a readable PEM file", "etcd_key_file"),
+    CONSUL_TOKEN("consul-token", Kind.SECRET, null, "the Consul ACL token", "consul_token"),
+    VERBOSE("verbose", Kind.BOOLEAN, "false", "true or false (true = log-level DEBUG)");
+
+    /** How a key's text is read. */
+    public enum Kind {
+        ADDRESS, NETMASK, INTERFACE, TEXT, WORD, DCS_TYPE, ENDPOINTS, DURATION_MS, DURATION_S, DURATION_MS_OR_ZERO,
+        LOG_LEVEL, COUNT, DCS_LOSS, SECRET, FILE, BOOLEAN
+    }
+
+    /** Keys vip-manager knows that are not configuration values of a VIP: accepted in files, ignored with a WARN. */
+    public static final List<String> IGNORED_FILE_KEYS = List.of("config", "version", "help");
+
+    private final String canonical;
+    private final Kind kind;
+    private final String defaultText;
+    private final String allowed;
+    private final List<String> oldNames;
+
+    ConfigKey(String canonical, Kind kind, String defaultText, String allowed, String... oldNames) {
+        this.canonical = canonical;
+        this.kind = kind;
+        this.defaultText = defaultText;
+        this.allowed = allowed;
+        this.oldNames = List.of(oldNames);
+    }
+
+    /** The YAML key and flag name, e.g. {@code trigger-key}. */
+    public String canonical() {
+        return canonical;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The environment variable, e.g. {@code VIP_TRIGGER_KEY}. */
+    public String envName() {
+        return envName(canonical);
+    }
+
+    /** vip-manager 1.x names, as YAML keys. */
+    public List<String> oldNames() {
+        return oldNames;
+    }
+
+    public Optional<String> defaultText() {
+        return Optional.ofNullable(defaultText);
+    }
+
+    public boolean isSecret() {
+        return kind == Kind.SECRET;
+    }
+
+    /** What the value may be, for error messages. */
+    public String allowed() {
+        return switch (kind) {
+            case DURATION_MS -> "a positive duration: whole milliseconds (1000) or with a unit (500ms, 3s, 1m)";
+            case DURATION_S -> "a positive duration: whole seconds (3) or with a unit (500ms, 3s, 1m)";
+            case DURATION_MS_OR_ZERO -> "0 (off) or a duration: whole milliseconds (250) or with a unit (250ms, 1s)";
+            default -> allowed;
+        };
+    }
+
+    /** {@code VIP_} followed by the name in upper case with dashes as underscores. */
+    public static String envName(String name) {
+        return "VIP_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** Finds a key by canonical or old name (file and flag spelling). */
+    public static Optional<ConfigKey> byName(String name) {
+        for (ConfigKey key : values()) {
+            if (key.canonical.equals(name) || key.oldNames.contains(name)) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,38 @@
+package org.vip4j.spi;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A connection to a DCS (etcd, Consul, Patroni's REST API) that follows leader keys.
+ *
+ * <p>One client may serve many {@code VipManager}s (one per VIP) and must be thread-safe. Reconnecting is the
+ * client's job; the managers only see observations.
+ */
+public interface DcsClient extends AutoCloseable {
+
+    /**
+     * Follows {@code key}: first delivers its current state (a read: the key may have been written once, long ago),
+     * then every change, in order, none lost or repeated across reconnects (resume from the last delivered
+     * revision). Delivers {@link LeaderObservation.Unreachable} within about one keepalive-period of losing the DCS,
+     * and the current state again once it is back. A periodic re-read (every {@code interval}) backs the watch so
+     * that a silently dead watch cannot leave a stale decision; a re-read that finds nothing new may deliver the
+     * same observation again.
+     *
+     * <p>The sink is called from the client's threads, one call at a time per watch, and must not block.
+     */
+    DcsWatch watch(String key, Consumer<LeaderObservation> sink);
+
+    /**
+     * A linearizable read of {@code key} (etcd: a non-serializable Get; Consul: {@code ?consistent}): a node in a
+     * minority partition cannot get an answer. Completes with {@link LeaderObservation.Leader} or
+     * {@link LeaderObservation.NoLeader}, or with {@link LeaderObservation.Unreachable} (or exceptionally) when
+     * no answer came within {@code timeout}. Never waits longer than {@code timeout}.
+     */
+    CompletableFuture<LeaderObservation> confirm(String key, Duration timeout);
+
+    /** Closes every watch and the connection. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,28 @@
+package org.vip4j.spi;
+
+import org.vip4j.VipConfig;
+
+/**
+ * Makes {@link DcsClient}s of one type; found with {@link java.util.ServiceLoader} through
+ * {@code META-INF/services/org.vip4j.spi.DcsClientProvider} and chosen by {@code dcs-type}.
+ */
+public interface DcsClientProvider {
+
+    /** The SPI version this interface describes; providers built against another one are refused. */
+    int SPI_VERSION = 1;
+
+    /** The SPI version the provider was built for. */
+    default int spiVersion() {
+        return SPI_VERSION;
+    }
+
+    /** The {@code dcs-type} value this provider answers to, lower case: {@code etcd}, {@code consul}, ... */
+    String type();
+
+    /**
+     * Creates a client for the DCS settings of {@code config} ({@code dcs-endpoints}, credentials, TLS files).
+     * Throws {@link IllegalArgumentException} or {@link IllegalStateException} with a message naming the setting
+     * at fault when the client cannot be made; must not wait for the DCS to answer.
+     */
+    DcsClient create(VipConfig config);
+}

@@ -1,0 +1,178 @@
+package org.vip4j.testing;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.vip4j.VirtualAddress;
+import org.vip4j.spi.AddressManager;
+
+/**
+ * One host's interfaces, in memory. Records every call; can be told to fail or hang an operation, to have another
+ * host answer ARP for an address, or to lose or gain an address behind the manager's back.
+ */
+public final class FakeAddressManager implements AddressManager {
+
+    /** The operations, for failure injection and call records. */
+    public enum Op { IS_PRESENT, ADD, REMOVE, ANNOUNCE, PROBE }
+
+    /** One recorded call. */
+    public record Call(Op op, VirtualAddress vip) {
+    }
+
+    private final Set<VirtualAddress> present = new HashSet<>();
+    private final List<Call> calls = new ArrayList<>();
+    private final Map<Op, IOException> failures = new EnumMap<>(Op.class);
+    private final Map<Op, CountDownLatch> hangs = new EnumMap<>(Op.class);
+    private String foreignOwner;
+    private boolean closed;
+
+    /** Every call of {@code op} throws {@code failure} until {@link #heal}. */
+    public synchronized FakeAddressManager fail(Op op, IOException failure) {
+        failures.put(op, failure);
+        return this;
+    }
+
+    /** Every call of {@code op} blocks until {@link #heal} (or the caller's deadline interrupts it). */
+    public synchronized FakeAddressManager hang(Op op) {
+        hangs.put(op, new CountDownLatch(1));
+        return this;
+    }
+
+    /** Ends failures and hangs of {@code op}. */
+    public void heal(Op op) {
+        CountDownLatch latch;
+        synchronized (this) {
+            failures.remove(op);
+            latch = hangs.remove(op);
+        }
+        if (latch != null) {
+            latch.countDown();
+        }
+    }
+
+    /** Another host answers ARP/ND for every probed address, as {@code mac}; {@code null} for nobody. */
+    public synchronized FakeAddressManager foreignOwner(String mac) {
+        this.foreignOwner = mac;
+        return this;
+    }
+
+    /** Someone ran {@code ip addr del}. */
+    public synchronized void removeBehindTheBack(VirtualAddress vip) {
+        present.remove(vip);
+        notifyAll();
+    }
+
+    /** Someone ran {@code ip addr add}, or a crashed process left the address behind. */
+    public synchronized void addBehindTheBack(VirtualAddress vip) {
+        present.add(vip);
+        notifyAll();
+    }
+
+    public synchronized boolean holds(VirtualAddress vip) {
+        return present.contains(vip);
+    }
+
+    /** Waits, without polling, until the address is (or is not) present; false when {@code timeout} ran out. */
+    public synchronized boolean awaitHolds(VirtualAddress vip, boolean expected, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (present.contains(vip) != expected) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    /** Every call so far, in order. */
+    public synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** How many calls of {@code op} so far. */
+    public synchronized long count(Op op) {
+        return calls.stream().filter(c -> c.op() == op).count();
+    }
+
+    public synchronized void clearCalls() {
+        calls.clear();
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public boolean isPresent(VirtualAddress vip) throws IOException {
+        enter(Op.IS_PRESENT, vip);
+        synchronized (this) {
+            return present.contains(vip);
+        }
+    }
+
+    @Override
+    public void add(VirtualAddress vip) throws IOException {
+        enter(Op.ADD, vip);
+        synchronized (this) {
+            present.add(vip);
+            notifyAll();
+        }
+    }
+
+    @Override
+    public void remove(VirtualAddress vip) throws IOException {
+        enter(Op.REMOVE, vip);
+        synchronized (this) {
+            present.remove(vip);
+            notifyAll();
+        }
+    }
+
+    @Override
+    public void announce(VirtualAddress vip) throws IOException {
+        enter(Op.ANNOUNCE, vip);
+    }
+
+    @Override
+    public Optional<String> probeConflict(VirtualAddress vip, Duration timeout) throws IOException {
+        enter(Op.PROBE, vip);
+        synchronized (this) {
+            return Optional.ofNullable(foreignOwner);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+    }
+
+    private void enter(Op op, VirtualAddress vip) throws IOException {
+        CountDownLatch hang;
+        synchronized (this) {
+            calls.add(new Call(op, vip));
+            IOException failure = failures.get(op);
+            if (failure != null) {
+                throw failure;
+            }
+            hang = hangs.get(op);
+        }
+        if (hang != null) {
+            try {
+                hang.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(op + " interrupted while hanging", e);
+            }
+        }
+    }
+}
