@@ -1,0 +1,249 @@
+package org.vip4j;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.vip4j.internal.AddressCalls;
+import org.vip4j.internal.EventLoop;
+import org.vip4j.internal.ListenerRegistry;
+import org.vip4j.internal.Providers;
+import org.vip4j.internal.Transitions;
+import org.vip4j.internal.VipStateMachine;
+import org.vip4j.spi.AddressManager;
+import org.vip4j.spi.DcsClient;
+import org.vip4j.spi.DcsWatch;
+import org.vip4j.spi.LeaderObservation;
+
+/**
+ * Keeps one virtual IP on this node while, and only while, the DCS names this node as leader.
+ *
+ * <pre>{@code
+ * try (VipManager vip = VipManager.builder().config(cfg).build()) {
+ *     vip.addListener(e -> System.out.println(e.kind() + ": " + e.reason()));
+ *     vip.start();
+ *     ...
+ * } // close() removes the VIP if this node holds it
+ * }</pre>
+ *
+ * <p>{@link #start()} works once. {@link #close()} is the only way out, is idempotent, removes the VIP (unless built
+ * with {@link Builder#keepVipOnClose(boolean)}) and waits a bounded time. All decisions are taken by one loop
+ * thread per manager; the methods here only post to it, so they may be called from any thread, listeners included.
+ */
+public final class VipManager implements AutoCloseable {
+
+    private enum Lifecycle { LATENT, STARTED, CLOSED }
+
+    private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
+    private final VipConfig config;
+    private final DcsClient dcs;
+    private final boolean ownsDcs;
+    private final AddressManager addressManager;
+    private final boolean ownsAddressManager;
+    private final boolean keepVipOnClose;
+    private final ListenerRegistry listeners = new ListenerRegistry();
+    private final EventLoop loop;
+    private final AddressCalls addressCalls;
+    private final VipStateMachine machine;
+    private volatile DcsWatch watch;
+
+    private VipManager(Builder b) {
+        this.config = b.config;
+        this.keepVipOnClose = b.keepVipOnClose;
+        this.ownsDcs = b.dcsClient == null;
+        this.ownsAddressManager = b.addressManager == null;
+        this.addressManager = ownsAddressManager
+                ? Providers.addressManager(config.managerType()).create(config) : b.addressManager;
+        DcsClient client;
+        try {
+            client = ownsDcs ? Providers.dcs(config.dcsType()).create(config) : b.dcsClient;
+        } catch (RuntimeException e) {
+            if (ownsAddressManager) {
+                addressManager.close();
+            }
+            throw e;
+        }
+        this.dcs = client;
+        Clock clock = b.clock;
+        this.loop = new EventLoop(clock);
+        this.addressCalls = new AddressCalls(addressManager, config.virtualAddress(), config.takeoverTimeout());
+        Transitions transitions = new Transitions(config.virtualAddress(), config.triggerValue(), clock, listeners);
+        this.machine = new VipStateMachine(config, clock, addressCalls, this::requestConfirm, transitions);
+        loop.attach(machine);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts following the leader key.
+     *
+     * @throws IllegalStateException if the manager was already started or closed
+     */
+    public void start() {
+        if (!lifecycle.compareAndSet(Lifecycle.LATENT, Lifecycle.STARTED)) {
+            throw new IllegalStateException("VipManager for " + config.virtualAddress() + " cannot be started: it is "
+                    + lifecycle.get().name().toLowerCase(java.util.Locale.ROOT) + "; a manager starts once");
+        }
+        loop.start("vip4j-loop-" + config.ip().getHostAddress());
+        watch = dcs.watch(config.triggerKey(), obs -> loop.post(() -> machine.onObservation(obs)));
+    }
+
+    /** The current state; events describing later changes may still be on their way to listeners. */
+    public VipState state() {
+        return machine.state();
+    }
+
+    /** The configuration this manager was built with. */
+    public VipConfig config() {
+        return config;
+    }
+
+    /** Whether the loop thread is alive (for health checks). */
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    /** Adds a listener called on the loop thread; it must not block. */
+    public void addListener(VipListener listener) {
+        listeners.add(listener, null);
+    }
+
+    /** Adds a listener called through {@code executor}; events stay in order if the executor runs tasks in order. */
+    public void addListener(VipListener listener, Executor executor) {
+        listeners.add(listener, Objects.requireNonNull(executor, "executor"));
+    }
+
+    public boolean removeListener(VipListener listener) {
+        return listeners.remove(listener);
+    }
+
+    /**
+     * Stops following the key and removes the VIP if this node holds it (unless built to keep it), waiting at most
+     * {@code takeover-timeout} plus one second. Idempotent; called from a listener it does not wait.
+     */
+    @Override
+    public void close() {
+        Lifecycle before = lifecycle.getAndSet(Lifecycle.CLOSED);
+        if (before == Lifecycle.CLOSED) {
+            return;
+        }
+        DcsWatch w = watch;
+        if (w != null) {
+            w.close();
+        }
+        if (before == Lifecycle.STARTED) {
+            CompletableFuture<Void> stopped = new CompletableFuture<>();
+            loop.post(() -> {
+                try {
+                    machine.stop(keepVipOnClose);
+                } finally {
+                    loop.shutdown();
+                    stopped.complete(null);
+                }
+            });
+            if (!loop.isLoopThread()) {
+                awaitStop(stopped);
+            }
+        }
+        addressCalls.close();
+        if (ownsDcs) {
+            dcs.close();
+        }
+        if (ownsAddressManager) {
+            addressManager.close();
+        }
+    }
+
+    private void awaitStop(CompletableFuture<Void> stopped) {
+        long limit = config.takeoverTimeout().plusSeconds(1).toMillis();
+        try {
+            stopped.get(limit, TimeUnit.MILLISECONDS);
+            loop.awaitTermination(limit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            org.slf4j.LoggerFactory.getLogger(VipManager.class).warn("VIP {}: close did not finish within {} ms; the "
+                    + "VIP may still be on {}", config.virtualAddress(), limit, config.interfaceName());
+        }
+    }
+
+    private void requestConfirm() {
+        Duration timeout = config.keepalivePeriod();
+        CompletableFuture<LeaderObservation> f;
+        try {
+            f = dcs.confirm(config.triggerKey(), timeout);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.completedFuture(new LeaderObservation.Unreachable("confirm failed: " + e));
+        }
+        // the client promises a deadline; this one guards against a client that breaks the promise
+        f.completeOnTimeout(new LeaderObservation.Unreachable("no answer within " + timeout.toMillis() + " ms"),
+                        timeout.toMillis() + 500, TimeUnit.MILLISECONDS)
+                .whenComplete((obs, err) -> loop.post(() -> machine.onConfirmed(obs != null ? obs
+                        : new LeaderObservation.Unreachable("confirm failed: " + err))));
+    }
+
+    /** Builds a {@link VipManager}. Not thread-safe. */
+    public static final class Builder {
+
+        private VipConfig config;
+        private DcsClient dcsClient;
+        private AddressManager addressManager;
+        private boolean keepVipOnClose;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The configuration (required). */
+        public Builder config(VipConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * A DCS client to use instead of creating one from {@code dcs-type}: lets many managers (one per VIP) share
+         * one connection. The manager does not close it.
+         */
+        public Builder dcsClient(DcsClient client) {
+            this.dcsClient = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** An address manager to use instead of creating one from {@code manager-type}. Not closed by the manager. */
+        public Builder addressManager(AddressManager manager) {
+            this.addressManager = Objects.requireNonNull(manager, "manager");
+            return this;
+        }
+
+        /** Leaves the VIP on the interface at {@link #close()} (vip-manager's old behaviour on SIGTERM). */
+        public Builder keepVipOnClose(boolean keep) {
+            this.keepVipOnClose = keep;
+            return this;
+        }
+
+        /** The clock for events and deadlines; for tests. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Finds the providers (unless instances were given) and creates the manager, not yet started.
+         *
+         * @throws VipConfigException when no provider, or more than one, answers to {@code dcs-type} or
+         *                            {@code manager-type}
+         * @throws IllegalStateException when a provider cannot work here (e.g. missing CAP_NET_ADMIN)
+         */
+        public VipManager build() {
+            if (config == null) {
+                throw new IllegalStateException("VipManager.builder() needs config(...)");
+            }
+            return new VipManager(this);
+        }
+    }
+}

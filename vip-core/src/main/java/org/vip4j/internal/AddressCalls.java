@@ -1,0 +1,108 @@
+package org.vip4j.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.vip4j.VirtualAddress;
+import org.vip4j.spi.AddressManager;
+
+/**
+ * The loop's way to call the {@link AddressManager}: one call at a time, each under a deadline, so a hung netlink
+ * socket or a misbehaving implementation cannot stop the loop. A call that outlives its deadline is abandoned with
+ * its thread, and the next call gets a fresh one.
+ *
+ * <p>Internal: not part of the vip4j API.
+ */
+public final class AddressCalls implements AutoCloseable {
+
+    private final AddressManager manager;
+    private final VirtualAddress vip;
+    private final Duration deadline;
+    private ExecutorService executor;
+
+    public AddressCalls(AddressManager manager, VirtualAddress vip, Duration deadline) {
+        this.manager = manager;
+        this.vip = vip;
+        this.deadline = deadline;
+        this.executor = newExecutor();
+    }
+
+    public boolean isPresent() throws IOException {
+        return call("checking for " + vip, () -> manager.isPresent(vip), deadline);
+    }
+
+    public void add() throws IOException {
+        call("adding " + vip, () -> {
+            manager.add(vip);
+            return null;
+        }, deadline);
+    }
+
+    public void remove() throws IOException {
+        call("removing " + vip, () -> {
+            manager.remove(vip);
+            return null;
+        }, deadline);
+    }
+
+    public void announce() throws IOException {
+        call("announcing " + vip, () -> {
+            manager.announce(vip);
+            return null;
+        }, deadline);
+    }
+
+    public Optional<String> probe(Duration window) throws IOException {
+        return call("probing for another owner of " + vip, () -> manager.probeConflict(vip, window),
+                window.plus(deadline));
+    }
+
+    @Override
+    public synchronized void close() {
+        executor.shutdownNow();
+    }
+
+    private <T> T call(String what, Callable<T> task, Duration limit) throws IOException {
+        Future<T> future;
+        synchronized (this) {
+            future = executor.submit(task);
+        }
+        try {
+            return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            abandonStuckThread();
+            throw new IOException(what + " did not finish within " + Durations.format(limit)
+                    + " (takeover-timeout); abandoned");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(what + " failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(what + " interrupted", e);
+        }
+    }
+
+    private synchronized void abandonStuckThread() {
+        executor.shutdownNow();
+        executor = newExecutor();
+    }
+
+    private ExecutorService newExecutor() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vip4j-net-" + vip.address().getHostAddress());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}

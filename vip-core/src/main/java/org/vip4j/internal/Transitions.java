@@ -1,0 +1,79 @@
+package org.vip4j.internal;
+
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vip4j.VipEvent;
+import org.vip4j.VipEvent.Kind;
+import org.vip4j.VipState;
+import org.vip4j.VirtualAddress;
+
+/**
+ * Where the state machine's news goes: one log line and one {@link VipEvent} per transition or notable
+ * observation, in that order, from the loop thread. Log lines start with the VIP and the node, so an operator
+ * reading the log of a multi-VIP process knows which one changed.
+ *
+ * <p>Internal: not part of the vip4j API.
+ */
+public final class Transitions {
+
+    /** The logger operators configure: {@code org.vip4j.VipManager}. */
+    static final Logger LOG = LoggerFactory.getLogger("org.vip4j.VipManager");
+
+    private static final Set<Kind> DEGRADED = EnumSet.of(Kind.DCS_LOST, Kind.TAKEOVER_FAILED, Kind.RELEASE_FAILED,
+            Kind.CONFLICT);
+
+    private final VirtualAddress vip;
+    private final String prefix;
+    private final Clock clock;
+    private final ListenerRegistry listeners;
+
+    /** Receives each log line with its level; tests record them, production writes them to SLF4J. */
+    @FunctionalInterface
+    interface LogSink {
+        void log(String level, String line);
+    }
+
+    private final LogSink logSink;
+
+    public Transitions(VirtualAddress vip, String node, Clock clock, ListenerRegistry listeners) {
+        this(vip, node, clock, listeners, Transitions::toSlf4j);
+    }
+
+    Transitions(VirtualAddress vip, String node, Clock clock, ListenerRegistry listeners, LogSink logSink) {
+        this.logSink = logSink;
+        this.vip = vip;
+        this.prefix = "VIP " + vip + ", node " + node + ": ";
+        this.clock = clock;
+        this.listeners = listeners;
+    }
+
+    public void emit(Kind kind, VipState from, VipState to, String leader, boolean holding, String reason) {
+        String head = from == to ? from + " (" + kind + ")" : from + " -> " + to + " (" + kind + ")";
+        logSink.log(DEGRADED.contains(kind) ? "WARN" : "INFO", prefix + head + ": " + reason);
+        listeners.fire(new VipEvent(kind, vip, from, to, leader, holding, reason, clock.instant()));
+    }
+
+    public void warn(String message) {
+        logSink.log("WARN", prefix + message);
+    }
+
+    public void debug(String message) {
+        logSink.log("DEBUG", prefix + message);
+    }
+
+    public void trace(String message) {
+        logSink.log("TRACE", prefix + message);
+    }
+
+    private static void toSlf4j(String level, String line) {
+        switch (level) {
+            case "WARN" -> LOG.warn(line);
+            case "INFO" -> LOG.info(line);
+            case "DEBUG" -> LOG.debug(line);
+            default -> LOG.trace(line);
+        }
+    }
+}

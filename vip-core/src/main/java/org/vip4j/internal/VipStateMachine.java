@@ -1,0 +1,472 @@
+package org.vip4j.internal;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.vip4j.DcsLossPolicy;
+import org.vip4j.VipConfig;
+import org.vip4j.VipEvent.Kind;
+import org.vip4j.VipState;
+import org.vip4j.spi.LeaderObservation;
+
+/**
+ * Decides, for one VIP, whether this node holds it. Driven by the loop thread only: observations from the watch,
+ * confirmation results and ticks go in; address calls, confirmation requests and events come out. No threads, no
+ * waiting, clock injected: unit tests drive it step by step.
+ *
+ * <p>The invariants of DESIGN.md section 4 are kept here: hold only on a fresh confirmation; release after
+ * {@code retry-num × keepalive-period} without one (unless {@code dcs-loss=keep}); probe before an unexplained add;
+ * reconcile every {@code interval}; release on stop; one event per transition. The handover grace of section 6 is
+ * the one bounded exception to releasing on a deleted key.
+ *
+ * <p>Internal: not part of the vip4j API.
+ */
+public final class VipStateMachine {
+
+    private static final long NEVER = Long.MAX_VALUE;
+    /** Longest a single probe listens; a foreign owner on the same L2 segment answers within a millisecond. */
+    static final Duration MAX_PROBE_WINDOW = Duration.ofMillis(200);
+
+    /** Asks the DCS for a linearizable read; the result comes back through {@link #onConfirmed}. */
+    @FunctionalInterface
+    public interface Confirmer {
+        void requestConfirm();
+    }
+
+    private final VipConfig config;
+    private final Clock clock;
+    private final AddressCalls address;
+    private final Confirmer confirmer;
+    private final Transitions out;
+    private final String me;
+    private final long keepaliveMs;
+    private final long lossTimeoutMs;
+    private final long intervalMs;
+    private final long retryMs;
+    private final long graceMs;
+    private final Duration probeWindow;
+
+    private volatile VipState state = VipState.STARTING;
+    private String leader;
+    private boolean leaderKnown;
+    private boolean dcsReachable = true;
+    private boolean vipHeld;
+    private boolean confirmInFlight;
+    private boolean confirmBeforeAcquire;
+    private int failedConfirms;
+    private long lastObservedRevision;
+    private long lastConfirmedAt;
+    private long nextConfirmAt = NEVER;
+    private long nextReconcileAt;
+    private long retryAt = NEVER;
+    private long graceUntil = NEVER;
+    private long conflictSince = NEVER;
+    private long nextProbeAt = NEVER;
+
+    public VipStateMachine(VipConfig config, Clock clock, AddressCalls address, Confirmer confirmer,
+                           Transitions out) {
+        this.config = config;
+        this.clock = clock;
+        this.address = address;
+        this.confirmer = confirmer;
+        this.out = out;
+        this.me = config.triggerValue();
+        this.keepaliveMs = config.keepalivePeriod().toMillis();
+        this.lossTimeoutMs = config.dcsLossTimeout().toMillis();
+        this.intervalMs = config.interval().toMillis();
+        this.retryMs = config.retryTimeout().toMillis();
+        this.graceMs = config.handoverGrace().toMillis();
+        Duration tenth = config.takeoverTimeout().dividedBy(10);
+        this.probeWindow = tenth.compareTo(MAX_PROBE_WINDOW) < 0 ? tenth : MAX_PROBE_WINDOW;
+        this.nextReconcileAt = clock.millis() + intervalMs;
+    }
+
+    public VipState state() {
+        return state;
+    }
+
+    /** When the loop must call {@link #onTick()} next, in clock millis. */
+    public long nextWakeMillis() {
+        long next = Math.min(nextReconcileAt, Math.min(retryAt, Math.min(graceUntil, nextProbeAt)));
+        if (wantsConfirms()) {
+            next = Math.min(next, nextConfirmAt);
+        }
+        if (state == VipState.HOLDING) {
+            next = Math.min(next, lastConfirmedAt + lossTimeoutMs);
+        }
+        return next;
+    }
+
+    /** An observation from the watch, in the order the DCS client delivered them. */
+    public void onObservation(LeaderObservation obs) {
+        if (state.isTerminal()) {
+            return;
+        }
+        if (obs instanceof LeaderObservation.Unreachable u) {
+            onUnreachable(u.reason());
+            return;
+        }
+        lastObservedRevision = Math.max(lastObservedRevision, obs.revision());
+        if (!dcsReachable) {
+            dcsReachable = true;
+            if (state == VipState.DCS_LOST) {
+                restore("the DCS watch delivers again");
+                if (!vipHeld && names(obs)) {
+                    // the value may come from a node that was itself cut off: confirm before adding
+                    confirmBeforeAcquire = true;
+                    confirmNow();
+                }
+            }
+        }
+        apply(obs);
+    }
+
+    /** The result of a confirmation this machine asked for. */
+    public void onConfirmed(LeaderObservation obs) {
+        confirmInFlight = false;
+        if (state.isTerminal()) {
+            return;
+        }
+        if (obs instanceof LeaderObservation.Unreachable u) {
+            failedConfirms++;
+            out.debug("confirmation " + failedConfirms + " failed: " + u.reason());
+            return;
+        }
+        if (obs.revision() > 0 && obs.revision() < lastObservedRevision) {
+            out.debug("ignoring a confirmation at revision " + obs.revision() + ", older than the watch's "
+                    + lastObservedRevision);
+            return;
+        }
+        failedConfirms = 0;
+        if (names(obs)) {
+            lastConfirmedAt = clock.millis();
+        }
+        if (state == VipState.DCS_LOST) {
+            dcsReachable = true;
+            restore("the DCS confirms again");
+        }
+        confirmBeforeAcquire = false;
+        apply(obs);
+    }
+
+    /** Deadlines: keepalive, DCS loss, grace, retries, probes, reconcile. Cheap when nothing is due. */
+    public void onTick() {
+        if (state.isTerminal()) {
+            return;
+        }
+        long now = clock.millis();
+        if (now >= graceUntil) {
+            graceUntil = NEVER;
+            release(VipState.STANDBY, Kind.LEADER_CHANGED,
+                    "no new leader within handover-grace " + Durations.format(config.handoverGrace()));
+        }
+        if (confirmInFlight && now >= nextConfirmAt + keepaliveMs) {
+            // a client that broke its deadline promise must not stop the keepalive for good
+            confirmInFlight = false;
+            failedConfirms++;
+        }
+        if (wantsConfirms() && !confirmInFlight && now >= nextConfirmAt) {
+            confirmNow();
+        }
+        if (state == VipState.HOLDING && now - lastConfirmedAt >= lossTimeoutMs) {
+            dcsLost(now);
+        }
+        if (state == VipState.STANDBY && isLeaderMe() && dcsReachable && now >= retryAt) {
+            retryAt = NEVER;
+            acquire(false, "retrying the acquisition after retry-timeout");
+        }
+        if (state == VipState.ACQUIRING && now >= nextProbeAt) {
+            nextProbeAt = NEVER;
+            continueAcquire(false);
+        }
+        if (now >= nextReconcileAt) {
+            nextReconcileAt = now + intervalMs;
+            reconcile();
+        }
+    }
+
+    /** Stops: removes the VIP unless {@code keepVip}. Final. */
+    public void stop(boolean keepVip) {
+        if (state.isTerminal()) {
+            return;
+        }
+        graceUntil = NEVER;
+        boolean present = vipHeld;
+        if (!keepVip) {
+            try {
+                present = address.isPresent();
+            } catch (IOException e) {
+                out.warn("cannot check " + config.virtualAddress() + " on close: " + e.getMessage());
+            }
+        }
+        if (keepVip || !present) {
+            transition(VipState.STOPPED, Kind.STOPPED, keepVip && vipHeld
+                    ? "closed; VIP left on " + config.interfaceName() + " (keep on stop)" : "closed");
+            return;
+        }
+        transition(VipState.RELEASING, Kind.STOPPED, "closing: removing the VIP before exit");
+        try {
+            address.remove();
+            vipHeld = false;
+            transition(VipState.STOPPED, Kind.RELEASED, "VIP removed from " + config.interfaceName() + " on close");
+        } catch (IOException e) {
+            transition(VipState.STOPPED, Kind.RELEASE_FAILED, "removing the VIP on close failed: " + e.getMessage());
+        }
+    }
+
+    // --- observations ------------------------------------------------------------------------------------------
+
+    private void apply(LeaderObservation obs) {
+        String previous = leader;
+        boolean wasKnown = leaderKnown;
+        leader = obs instanceof LeaderObservation.Leader l ? l.value() : null;
+        leaderKnown = true;
+        boolean changed = !wasKnown || !Objects.equals(previous, leader);
+        String change = describeChange(previous, wasKnown, obs);
+        switch (state) {
+            case STARTING, STANDBY -> {
+                if (isLeaderMe()) {
+                    if (confirmBeforeAcquire || retryAt != NEVER) {
+                        return; // a confirmation or the retry timer decides
+                    }
+                    // a move to us that we watched happen explains the old holder; a start-up does not
+                    acquire(wasKnown && changed, change);
+                } else if (state == VipState.STARTING) {
+                    transition(VipState.STANDBY, Kind.LEADER_CHANGED, change);
+                    nextReconcileAt = clock.millis(); // a crashed run may have left the VIP here
+                } else if (changed) {
+                    notice(Kind.LEADER_CHANGED, change);
+                }
+            }
+            case ACQUIRING -> {
+                if (!isLeaderMe()) {
+                    conflictSince = NEVER;
+                    nextProbeAt = NEVER;
+                    transition(VipState.STANDBY, Kind.LEADER_CHANGED, change + "; acquisition abandoned");
+                }
+            }
+            case HOLDING -> holderSees(obs, changed, change);
+            default -> {
+                if (changed) {
+                    notice(Kind.LEADER_CHANGED, change);
+                }
+            }
+        }
+    }
+
+    private void holderSees(LeaderObservation obs, boolean changed, String change) {
+        if (isLeaderMe()) {
+            if (graceUntil != NEVER) {
+                graceUntil = NEVER;
+                notice(Kind.LEADER_CHANGED, change + " within handover-grace; VIP kept without a flap");
+            }
+            return;
+        }
+        if (obs instanceof LeaderObservation.NoLeader && graceMs > 0) {
+            if (graceUntil == NEVER) {
+                graceUntil = clock.millis() + graceMs;
+                notice(Kind.HANDOVER_WAIT, change + "; keeping the VIP for at most "
+                        + Durations.format(config.handoverGrace()) + " (handover-grace) for the next leader");
+            }
+            return;
+        }
+        graceUntil = NEVER;
+        if (changed) {
+            release(VipState.STANDBY, Kind.LEADER_CHANGED, change);
+        }
+    }
+
+    private void onUnreachable(String reason) {
+        boolean wasReachable = dcsReachable;
+        dcsReachable = false;
+        switch (state) {
+            case STARTING, STANDBY -> transition(VipState.DCS_LOST, Kind.DCS_LOST,
+                    "DCS unreachable (" + reason + "); this node will not take the VIP until it answers");
+            case ACQUIRING -> {
+                conflictSince = NEVER;
+                nextProbeAt = NEVER;
+                transition(VipState.DCS_LOST, Kind.DCS_LOST, "DCS unreachable (" + reason
+                        + ") during acquisition; VIP not added");
+            }
+            case HOLDING -> {
+                if (graceUntil != NEVER) {
+                    release(VipState.DCS_LOST, Kind.DCS_LOST, "DCS unreachable (" + reason
+                            + ") during handover-grace; a lost DCS never gets a grace");
+                } else if (wasReachable) {
+                    long left = Math.max(0, lastConfirmedAt + lossTimeoutMs - clock.millis());
+                    out.warn("DCS watch unreachable (" + reason + "); holding the VIP for at most " + left
+                            + " ms more unless leadership is confirmed (retry-num x keepalive-period)");
+                    if (!confirmInFlight) {
+                        confirmNow();
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    // --- acquiring and releasing -------------------------------------------------------------------------------
+
+    private void acquire(boolean explained, String why) {
+        conflictSince = NEVER;
+        nextProbeAt = NEVER;
+        transition(VipState.ACQUIRING, Kind.LEADER_CHANGED, why);
+        continueAcquire(explained);
+    }
+
+    private void continueAcquire(boolean explained) {
+        String tookOverFrom = null;
+        if (!explained) {
+            Optional<String> owner = Optional.empty();
+            try {
+                owner = address.probe(probeWindow);
+            } catch (IOException e) {
+                out.warn("conflict probe for " + config.virtualAddress() + " failed (" + e.getMessage()
+                        + "); adding without it");
+            }
+            if (owner.isPresent()) {
+                long now = clock.millis();
+                if (conflictSince == NEVER) {
+                    conflictSince = now;
+                    notice(Kind.CONFLICT, owner.get() + " answers for " + config.ip().getHostAddress()
+                            + " and the DCS does not explain it; not adding for up to takeover-timeout "
+                            + Durations.format(config.takeoverTimeout()));
+                }
+                if (now - conflictSince < config.takeoverTimeout().toMillis()) {
+                    nextProbeAt = now + probeWindow.toMillis();
+                    return;
+                }
+                tookOverFrom = owner.get();
+                notice(Kind.CONFLICT, "taking over " + config.ip().getHostAddress() + " from " + owner.get()
+                        + ": it still answers after takeover-timeout and the DCS still names this node");
+            }
+        }
+        conflictSince = NEVER;
+        try {
+            address.add();
+        } catch (IOException e) {
+            retryAt = clock.millis() + retryMs;
+            transition(VipState.STANDBY, Kind.TAKEOVER_FAILED, "adding the VIP failed: " + e.getMessage()
+                    + "; retrying in " + Durations.format(config.retryTimeout()));
+            return;
+        }
+        vipHeld = true;
+        try {
+            address.announce();
+        } catch (IOException e) {
+            out.warn("VIP added but announcing it failed (" + e.getMessage() + "); clients may reach the old "
+                    + "holder until their ARP caches expire");
+        }
+        lastConfirmedAt = clock.millis();
+        failedConfirms = 0;
+        confirmNow(); // the watch value that started this may be stale: a linearizable read settles it
+        transition(VipState.HOLDING, Kind.ACQUIRED, "VIP added to " + config.interfaceName() + " and announced"
+                + (tookOverFrom == null ? "" : "; took over from " + tookOverFrom));
+    }
+
+    private void release(VipState to, Kind kind, String why) {
+        graceUntil = NEVER;
+        transition(VipState.RELEASING, kind, why);
+        try {
+            address.remove();
+            vipHeld = false;
+            transition(to, Kind.RELEASED, "VIP removed from " + config.interfaceName());
+        } catch (IOException e) {
+            vipHeld = false;
+            nextReconcileAt = clock.millis() + retryMs;
+            transition(to, Kind.RELEASE_FAILED, "removing the VIP failed: " + e.getMessage() + "; retrying in "
+                    + Durations.format(config.retryTimeout()));
+        }
+    }
+
+    private void dcsLost(long now) {
+        String why = "leadership not confirmed for " + (now - lastConfirmedAt) + " ms (retry-num x "
+                + "keepalive-period = " + Durations.format(config.dcsLossTimeout()) + ", " + failedConfirms
+                + " failed confirmations); Patroni's default leader TTL (30s) could let another node lead in about "
+                + Math.max(0, 30 - (now - lastConfirmedAt) / 1000) + "s";
+        if (config.dcsLoss() == DcsLossPolicy.KEEP) {
+            transition(VipState.DCS_LOST, Kind.DCS_LOST, why + "; keeping the VIP (dcs-loss=keep)");
+        } else {
+            release(VipState.DCS_LOST, Kind.DCS_LOST, why + "; releasing the VIP (dcs-loss=release)");
+        }
+    }
+
+    private void restore(String why) {
+        transition(vipHeld ? VipState.HOLDING : VipState.STANDBY, Kind.DCS_RESTORED, why);
+        if (vipHeld) {
+            confirmNow();
+        }
+    }
+
+    private void reconcile() {
+        if (state != VipState.HOLDING && state != VipState.STANDBY && state != VipState.DCS_LOST) {
+            return;
+        }
+        boolean present;
+        try {
+            present = address.isPresent();
+        } catch (IOException e) {
+            out.warn("reconcile: cannot check " + config.virtualAddress() + ": " + e.getMessage());
+            return;
+        }
+        out.trace("reconcile: VIP is " + (present ? "present" : "absent") + ", must be "
+                + (vipHeld ? "present" : "absent"));
+        if (vipHeld && !present) {
+            vipHeld = false;
+            conflictSince = NEVER;
+            transition(VipState.ACQUIRING, Kind.RECONCILED, "VIP disappeared from " + config.interfaceName()
+                    + " while this node holds it (removed behind vip4j's back); re-adding");
+            continueAcquire(false);
+        } else if (!vipHeld && present) {
+            try {
+                address.remove();
+                notice(Kind.RECONCILED, "removed a stray VIP from " + config.interfaceName() + " (this node does not "
+                        + "hold it; leader: " + (leader == null ? "none" : leader) + ")");
+            } catch (IOException e) {
+                notice(Kind.RELEASE_FAILED, "removing a stray VIP failed: " + e.getMessage());
+            }
+        }
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------------------
+
+    private boolean wantsConfirms() {
+        return vipHeld || state == VipState.DCS_LOST || confirmBeforeAcquire;
+    }
+
+    private void confirmNow() {
+        confirmInFlight = true;
+        nextConfirmAt = clock.millis() + keepaliveMs;
+        confirmer.requestConfirm();
+    }
+
+    private boolean isLeaderMe() {
+        return me.equals(leader);
+    }
+
+    private boolean names(LeaderObservation obs) {
+        return obs instanceof LeaderObservation.Leader l && me.equals(l.value());
+    }
+
+    private String describeChange(String previous, boolean wasKnown, LeaderObservation obs) {
+        String now = obs instanceof LeaderObservation.Leader l
+                ? (me.equals(l.value()) ? "this node (" + l.value() + ")" : l.value()) : null;
+        String key = "leader key " + config.triggerKey();
+        String was = !wasKnown ? "" : " (was " + (previous == null ? "absent" : previous) + ")";
+        String rev = obs.revision() > 0 ? ", revision " + obs.revision() : "";
+        return now == null ? key + " is absent" + was + rev : key + " names " + now + was + rev;
+    }
+
+    private void transition(VipState to, Kind kind, String reason) {
+        VipState from = state;
+        state = to;
+        out.emit(kind, from, to, leader, vipHeld, reason);
+    }
+
+    private void notice(Kind kind, String reason) {
+        out.emit(kind, state, state, leader, vipHeld, reason);
+    }
+}

@@ -1,0 +1,137 @@
+package org.vip4j.internal;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.vip4j.VipConfig;
+import org.vip4j.VipEvent;
+import org.vip4j.VipState;
+import org.vip4j.VirtualAddress;
+import org.vip4j.spi.LeaderObservation;
+import org.vip4j.testing.FakeAddressManager;
+import org.vip4j.testing.InMemoryDcs;
+import org.vip4j.testing.ManualClock;
+
+/**
+ * One node's state machine and loop, run by hand in the test thread with a manual clock: the same code the
+ * manager's thread runs, but every step is the test's.
+ */
+final class Harness implements AutoCloseable {
+
+    static final String KEY = "/service/pg/leader";
+
+    final ManualClock clock = new ManualClock();
+    final InMemoryDcs dcs;
+    final FakeAddressManager net = new FakeAddressManager();
+    final List<VipEvent> events = new ArrayList<>();
+    final List<String> logLines = new ArrayList<>();
+    final VipConfig config;
+    final VirtualAddress vip;
+    final EventLoop loop = new EventLoop(clock);
+    final VipStateMachine machine;
+    private final AddressCalls calls;
+
+    Harness(String node) {
+        this(node, b -> b);
+    }
+
+    Harness(String node, UnaryOperator<VipConfig.Builder> tweak) {
+        this(node, new InMemoryDcs(), tweak);
+    }
+
+    Harness(String node, InMemoryDcs dcs, UnaryOperator<VipConfig.Builder> tweak) {
+        this.dcs = dcs;
+        this.config = tweak.apply(baseConfig(node)).build();
+        this.vip = config.virtualAddress();
+        ListenerRegistry listeners = new ListenerRegistry();
+        listeners.add(events::add, null);
+        Transitions transitions = new Transitions(vip, node, clock, listeners,
+                (level, line) -> logLines.add(level + " " + line));
+        this.calls = new AddressCalls(net, vip, config.takeoverTimeout());
+        this.machine = new VipStateMachine(config, clock, calls, this::confirm, transitions);
+        loop.attach(machine);
+    }
+
+    static VipConfig.Builder baseConfig(String node) {
+        try {
+            return VipConfig.builder()
+                    .ip(InetAddress.getByName("198.51.100.100")).netmask(24).interfaceName("eth0")
+                    .triggerKey(KEY).triggerValue(node);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the watch and runs until nothing is left to do at the current time. */
+    Harness start() {
+        dcs.watch(KEY, obs -> loop.post(() -> machine.onObservation(obs)));
+        return run();
+    }
+
+    /** Runs queued tasks and due deadlines until the loop is idle at the current time. */
+    Harness run() {
+        try {
+            do {
+                loop.runOnce(0);
+            } while (loop.hasPending());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** Moves the clock forward in steps no larger than the next deadline, running everything due on the way. */
+    Harness advance(Duration d) {
+        long end = clock.millis() + d.toMillis();
+        while (true) {
+            run();
+            long next = Math.min(machine.nextWakeMillis(), end);
+            if (next <= clock.millis()) {
+                if (clock.millis() >= end) {
+                    return run();
+                }
+                next = clock.millis() + 1;
+            }
+            clock.advance(Duration.ofMillis(next - clock.millis()));
+        }
+    }
+
+    VipState state() {
+        return machine.state();
+    }
+
+    boolean holds() {
+        return net.holds(vip);
+    }
+
+    List<VipEvent.Kind> kinds() {
+        return events.stream().map(VipEvent::kind).toList();
+    }
+
+    List<String> transitions() {
+        return events.stream().filter(VipEvent::isTransition).map(e -> e.from() + "->" + e.to()).toList();
+    }
+
+    void put(String value) {
+        dcs.put(KEY, value);
+        run();
+    }
+
+    void delete() {
+        dcs.delete(KEY);
+        run();
+    }
+
+    private void confirm() {
+        dcs.confirm(KEY, config.keepalivePeriod()).whenComplete((obs, err) -> loop.post(() -> machine.onConfirmed(
+                obs != null ? obs : new LeaderObservation.Unreachable(String.valueOf(err)))));
+    }
+
+    @Override
+    public void close() {
+        calls.close();
+    }
+}
