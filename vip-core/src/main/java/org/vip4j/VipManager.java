@@ -146,10 +146,17 @@ public final class VipManager implements AutoCloseable {
                     stopped.complete(null);
                 }
             });
-            if (!loop.isLoopThread()) {
-                awaitStop(stopped);
+            if (loop.isLoopThread()) {
+                // called from a listener: the stop task still needs the address manager, so free it afterwards
+                stopped.thenRun(this::releaseResources);
+                return;
             }
+            awaitStop(stopped);
         }
+        releaseResources();
+    }
+
+    private void releaseResources() {
         addressCalls.close();
         if (ownsDcs) {
             dcs.close();
