@@ -80,6 +80,16 @@ public final class VipManager implements AutoCloseable {
     }
 
     /**
+     * Creates a DCS client for {@code config}'s {@code dcs-type} and DCS settings, to share among several managers
+     * (one per VIP) through {@link Builder#dcsClient}. The caller closes it after the managers.
+     *
+     * @throws VipConfigException when no provider, or more than one, answers to {@code dcs-type}
+     */
+    public static DcsClient createDcsClient(VipConfig config) {
+        return Providers.dcs(config.dcsType()).create(config);
+    }
+
+    /**
      * Starts following the leader key.
      *
      * @throws IllegalStateException if the manager was already started or closed

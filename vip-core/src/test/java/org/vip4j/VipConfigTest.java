@@ -162,6 +162,16 @@ class VipConfigTest {
         }
 
         @Test
+        void logLevelTakesVipManagersEnvironmentSpelling() {
+            Map<String, String> env = new LinkedHashMap<>(minimalEnv());
+            env.put("VIP_LOGLEVEL", "warning");
+            assertThat(VipConfig.builder().fromEnvironment(env).build().logLevel()).isEqualTo("WARNING");
+            env.remove("VIP_LOGLEVEL");
+            env.put("VIP_LOG_LEVEL", "error");
+            assertThat(VipConfig.builder().fromEnvironment(env).build().logLevel()).isEqualTo("ERROR");
+        }
+
+        @Test
         void etcdsV2ApiIsRefusedWithTheReason() {
             Map<String, String> env = new LinkedHashMap<>(minimalEnv());
             env.put("VIP_DCS_TYPE", "etcd2");

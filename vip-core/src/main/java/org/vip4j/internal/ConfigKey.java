@@ -75,9 +75,14 @@ public enum ConfigKey {
         return kind;
     }
 
-    /** The environment variable, e.g. {@code VIP_TRIGGER_KEY}. */
+    /** The environment variable, e.g. {@code VIP_TRIGGER_KEY}; vip-manager spells log-level's {@code VIP_LOGLEVEL}. */
     public String envName() {
-        return envName(canonical);
+        return this == LOG_LEVEL ? "VIP_LOGLEVEL" : envName(canonical);
+    }
+
+    /** Whether {@code name} is this key's environment variable (derived or vip-manager's spelling, not an old name). */
+    public boolean isEnvName(String name) {
+        return envName().equals(name) || envName(canonical).equals(name);
     }
 
     /** vip-manager 1.x names, as YAML keys. */

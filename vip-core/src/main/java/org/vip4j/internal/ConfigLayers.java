@@ -155,7 +155,7 @@ public final class ConfigLayers {
 
     private static Optional<ConfigKey> byEnvName(String envName) {
         for (ConfigKey key : ConfigKey.values()) {
-            if (key.envName().equals(envName)) {
+            if (key.isEnvName(envName)) {
                 return Optional.of(key);
             }
             for (String old : key.oldNames()) {
@@ -174,7 +174,7 @@ public final class ConfigLayers {
         if (spelledAs.startsWith("VIP_")) {
             for (ConfigKey key : ConfigKey.values()) {
                 for (String old : key.oldNames()) {
-                    if (ConfigKey.envName(old).equals(spelledAs) && !key.envName().equals(spelledAs)) {
+                    if (ConfigKey.envName(old).equals(spelledAs) && !key.isEnvName(spelledAs)) {
                         return old;
                     }
                 }
