@@ -36,15 +36,6 @@ import org.vip4j.internal.Durations;
  */
 public final class VipConfig {
 
-    public static final String DEFAULT_DCS_TYPE = "etcd";
-    public static final String DEFAULT_MANAGER_TYPE = "basic";
-    public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(1000);
-    public static final Duration DEFAULT_TAKEOVER_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_RETRY_TIMEOUT = Duration.ofSeconds(3);
-    public static final Duration DEFAULT_KEEPALIVE_PERIOD = Duration.ofSeconds(1);
-    public static final int DEFAULT_RETRY_NUM = 3;
-    public static final Duration DEFAULT_HANDOVER_GRACE = Duration.ofMillis(250);
-
     private static final Logger LOG = LoggerFactory.getLogger(VipConfig.class);
 
     private final Map<ConfigKey, ConfigValidator.Value> values;

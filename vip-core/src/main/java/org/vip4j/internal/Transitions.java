@@ -9,6 +9,7 @@ import org.vip4j.VipEvent;
 import org.vip4j.VipEvent.Kind;
 import org.vip4j.VipState;
 import org.vip4j.VirtualAddress;
+import org.vip4j.spi.LeaderObservation;
 
 /**
  * Where the state machine's news goes: one log line and one {@link VipEvent} per transition or notable
@@ -54,6 +55,16 @@ public final class Transitions {
         String head = from == to ? from + " (" + kind + ")" : from + " -> " + to + " (" + kind + ")";
         logSink.log(DEGRADED.contains(kind) ? "WARN" : "INFO", prefix + head + ": " + reason);
         listeners.fire(new VipEvent(kind, vip, from, to, leader, holding, reason, clock.instant()));
+    }
+
+    /** {@code leader key /k names this node (n1) (was n2), revision 7}: what an observation changed. */
+    static String describeChange(String key, String me, String previous, boolean wasKnown, LeaderObservation obs) {
+        String now = obs instanceof LeaderObservation.Leader l
+                ? (me.equals(l.value()) ? "this node (" + l.value() + ")" : l.value()) : null;
+        String was = !wasKnown ? "" : " (was " + (previous == null ? "absent" : previous) + ")";
+        String rev = obs.revision() > 0 ? ", revision " + obs.revision() : "";
+        return now == null ? "leader key " + key + " is absent" + was + rev
+                : "leader key " + key + " names " + now + was + rev;
     }
 
     public void warn(String message) {

@@ -2,9 +2,7 @@ package org.vip4j.internal;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import org.vip4j.DcsLossPolicy;
 import org.vip4j.VipConfig;
 import org.vip4j.VipEvent.Kind;
@@ -26,8 +24,6 @@ import org.vip4j.spi.LeaderObservation;
 public final class VipStateMachine {
 
     private static final long NEVER = Long.MAX_VALUE;
-    /** Longest a single probe listens; a foreign owner on the same L2 segment answers within a millisecond. */
-    static final Duration MAX_PROBE_WINDOW = Duration.ofMillis(200);
 
     /** Asks the DCS for a linearizable read; the result comes back through {@link #onConfirmed}. */
     @FunctionalInterface
@@ -41,29 +37,23 @@ public final class VipStateMachine {
     private final Confirmer confirmer;
     private final Transitions out;
     private final String me;
-    private final long keepaliveMs;
-    private final long lossTimeoutMs;
+    private final Keepalive keepalive;
     private final long intervalMs;
     private final long retryMs;
     private final long graceMs;
-    private final Duration probeWindow;
+    private final Acquisition acquisition;
+    private final ConflictWatch conflict;
 
     private volatile VipState state = VipState.STARTING;
     private String leader;
     private boolean leaderKnown;
     private boolean dcsReachable = true;
     private boolean vipHeld;
-    private boolean confirmInFlight;
     private boolean confirmBeforeAcquire;
-    private int failedConfirms;
     private long lastObservedRevision;
-    private long lastConfirmedAt;
-    private long nextConfirmAt = NEVER;
     private long nextReconcileAt;
     private long retryAt = NEVER;
     private long graceUntil = NEVER;
-    private long conflictSince = NEVER;
-    private long nextProbeAt = NEVER;
 
     public VipStateMachine(VipConfig config, Clock clock, AddressCalls address, Confirmer confirmer,
                            Transitions out) {
@@ -73,13 +63,12 @@ public final class VipStateMachine {
         this.confirmer = confirmer;
         this.out = out;
         this.me = config.triggerValue();
-        this.keepaliveMs = config.keepalivePeriod().toMillis();
-        this.lossTimeoutMs = config.dcsLossTimeout().toMillis();
+        this.keepalive = new Keepalive(config.keepalivePeriod().toMillis(), config.dcsLossTimeout().toMillis());
         this.intervalMs = config.interval().toMillis();
         this.retryMs = config.retryTimeout().toMillis();
         this.graceMs = config.handoverGrace().toMillis();
-        Duration tenth = config.takeoverTimeout().dividedBy(10);
-        this.probeWindow = tenth.compareTo(MAX_PROBE_WINDOW) < 0 ? tenth : MAX_PROBE_WINDOW;
+        this.acquisition = new Acquisition(config, address, out);
+        this.conflict = acquisition.conflict();
         this.nextReconcileAt = clock.millis() + intervalMs;
     }
 
@@ -89,12 +78,12 @@ public final class VipStateMachine {
 
     /** When the loop must call {@link #onTick()} next, in clock millis. */
     public long nextWakeMillis() {
-        long next = Math.min(nextReconcileAt, Math.min(retryAt, Math.min(graceUntil, nextProbeAt)));
+        long next = Math.min(nextReconcileAt, Math.min(retryAt, Math.min(graceUntil, conflict.nextProbeAt())));
         if (wantsConfirms()) {
-            next = Math.min(next, nextConfirmAt);
+            next = Math.min(next, keepalive.nextAt());
         }
         if (state == VipState.HOLDING) {
-            next = Math.min(next, lastConfirmedAt + lossTimeoutMs);
+            next = Math.min(next, keepalive.expiresAt());
         }
         return next;
     }
@@ -125,13 +114,11 @@ public final class VipStateMachine {
 
     /** The result of a confirmation this machine asked for. */
     public void onConfirmed(LeaderObservation obs) {
-        confirmInFlight = false;
         if (state.isTerminal()) {
             return;
         }
         if (obs instanceof LeaderObservation.Unreachable u) {
-            failedConfirms++;
-            out.debug("confirmation " + failedConfirms + " failed: " + u.reason());
+            out.debug("confirmation " + keepalive.failed() + " failed: " + u.reason());
             return;
         }
         if (obs.revision() > 0 && obs.revision() < lastObservedRevision) {
@@ -139,10 +126,7 @@ public final class VipStateMachine {
                     + lastObservedRevision);
             return;
         }
-        failedConfirms = 0;
-        if (names(obs)) {
-            lastConfirmedAt = clock.millis();
-        }
+        keepalive.succeeded(clock.millis(), names(obs));
         if (state == VipState.DCS_LOST) {
             dcsReachable = true;
             restore("the DCS confirms again");
@@ -162,23 +146,17 @@ public final class VipStateMachine {
             release(VipState.STANDBY, Kind.LEADER_CHANGED,
                     "no new leader within handover-grace " + Durations.format(config.handoverGrace()));
         }
-        if (confirmInFlight && now >= nextConfirmAt + keepaliveMs) {
-            // a client that broke its deadline promise must not stop the keepalive for good
-            confirmInFlight = false;
-            failedConfirms++;
-        }
-        if (wantsConfirms() && !confirmInFlight && now >= nextConfirmAt) {
+        if (keepalive.due(now) && wantsConfirms()) {
             confirmNow();
         }
-        if (state == VipState.HOLDING && now - lastConfirmedAt >= lossTimeoutMs) {
+        if (state == VipState.HOLDING && keepalive.expired(now)) {
             dcsLost(now);
         }
         if (state == VipState.STANDBY && isLeaderMe() && dcsReachable && now >= retryAt) {
             retryAt = NEVER;
             acquire(false, "retrying the acquisition after retry-timeout");
         }
-        if (state == VipState.ACQUIRING && now >= nextProbeAt) {
-            nextProbeAt = NEVER;
+        if (state == VipState.ACQUIRING && conflict.probeDue(now)) {
             continueAcquire(false);
         }
         if (now >= nextReconcileAt) {
@@ -224,7 +202,7 @@ public final class VipStateMachine {
         leader = obs instanceof LeaderObservation.Leader l ? l.value() : null;
         leaderKnown = true;
         boolean changed = !wasKnown || !Objects.equals(previous, leader);
-        String change = describeChange(previous, wasKnown, obs);
+        String change = Transitions.describeChange(config.triggerKey(), me, previous, wasKnown, obs);
         switch (state) {
             case STARTING, STANDBY -> {
                 if (isLeaderMe()) {
@@ -242,16 +220,13 @@ public final class VipStateMachine {
             }
             case ACQUIRING -> {
                 if (!isLeaderMe()) {
-                    conflictSince = NEVER;
-                    nextProbeAt = NEVER;
+                    conflict.reset();
                     transition(VipState.STANDBY, Kind.LEADER_CHANGED, change + "; acquisition abandoned");
                 }
             }
             case HOLDING -> holderSees(obs, changed, change);
             default -> {
-                if (changed) {
-                    notice(Kind.LEADER_CHANGED, change);
-                }
+                if (changed) { notice(Kind.LEADER_CHANGED, change); }
             }
         }
     }
@@ -285,8 +260,7 @@ public final class VipStateMachine {
             case STARTING, STANDBY -> transition(VipState.DCS_LOST, Kind.DCS_LOST,
                     "DCS unreachable (" + reason + "); this node will not take the VIP until it answers");
             case ACQUIRING -> {
-                conflictSince = NEVER;
-                nextProbeAt = NEVER;
+                conflict.reset();
                 transition(VipState.DCS_LOST, Kind.DCS_LOST, "DCS unreachable (" + reason
                         + ") during acquisition; VIP not added");
             }
@@ -295,76 +269,38 @@ public final class VipStateMachine {
                     release(VipState.DCS_LOST, Kind.DCS_LOST, "DCS unreachable (" + reason
                             + ") during handover-grace; a lost DCS never gets a grace");
                 } else if (wasReachable) {
-                    long left = Math.max(0, lastConfirmedAt + lossTimeoutMs - clock.millis());
+                    long left = Math.max(0, keepalive.expiresAt() - clock.millis());
                     out.warn("DCS watch unreachable (" + reason + "); holding the VIP for at most " + left
                             + " ms more unless leadership is confirmed (retry-num x keepalive-period)");
-                    if (!confirmInFlight) {
+                    if (!keepalive.inFlight()) {
                         confirmNow();
                     }
                 }
             }
-            default -> {
-            }
+            default -> { } // already lost, releasing or stopped
         }
     }
 
     // --- acquiring and releasing -------------------------------------------------------------------------------
 
     private void acquire(boolean explained, String why) {
-        conflictSince = NEVER;
-        nextProbeAt = NEVER;
+        conflict.reset();
         transition(VipState.ACQUIRING, Kind.LEADER_CHANGED, why);
         continueAcquire(explained);
     }
 
     private void continueAcquire(boolean explained) {
-        String tookOverFrom = null;
-        if (!explained) {
-            Optional<String> owner = Optional.empty();
-            try {
-                owner = address.probe(probeWindow);
-            } catch (IOException e) {
-                out.warn("conflict probe for " + config.virtualAddress() + " failed (" + e.getMessage()
-                        + "); adding without it");
-            }
-            if (owner.isPresent()) {
-                long now = clock.millis();
-                if (conflictSince == NEVER) {
-                    conflictSince = now;
-                    notice(Kind.CONFLICT, owner.get() + " answers for " + config.ip().getHostAddress()
-                            + " and the DCS does not explain it; not adding for up to takeover-timeout "
-                            + Durations.format(config.takeoverTimeout()));
-                }
-                if (now - conflictSince < config.takeoverTimeout().toMillis()) {
-                    nextProbeAt = now + probeWindow.toMillis();
-                    return;
-                }
-                tookOverFrom = owner.get();
-                notice(Kind.CONFLICT, "taking over " + config.ip().getHostAddress() + " from " + owner.get()
-                        + ": it still answers after takeover-timeout and the DCS still names this node");
-            }
-        }
-        conflictSince = NEVER;
-        try {
-            address.add();
-        } catch (IOException e) {
+        Acquisition.Outcome outcome = acquisition.attempt(clock.millis(), explained, this::notice);
+        if (outcome instanceof Acquisition.Outcome.Failed f) {
             retryAt = clock.millis() + retryMs;
-            transition(VipState.STANDBY, Kind.TAKEOVER_FAILED, "adding the VIP failed: " + e.getMessage()
-                    + "; retrying in " + Durations.format(config.retryTimeout()));
-            return;
+            transition(VipState.STANDBY, Kind.TAKEOVER_FAILED, f.reason());
+        } else if (outcome instanceof Acquisition.Outcome.Held h) {
+            vipHeld = true;
+            keepalive.granted(clock.millis());
+            confirmNow(); // the watch value that started this may be stale: a linearizable read settles it
+            transition(VipState.HOLDING, Kind.ACQUIRED, "VIP added to " + config.interfaceName() + " and announced"
+                    + (h.tookOverFrom() == null ? "" : "; took over from " + h.tookOverFrom()));
         }
-        vipHeld = true;
-        try {
-            address.announce();
-        } catch (IOException e) {
-            out.warn("VIP added but announcing it failed (" + e.getMessage() + "); clients may reach the old "
-                    + "holder until their ARP caches expire");
-        }
-        lastConfirmedAt = clock.millis();
-        failedConfirms = 0;
-        confirmNow(); // the watch value that started this may be stale: a linearizable read settles it
-        transition(VipState.HOLDING, Kind.ACQUIRED, "VIP added to " + config.interfaceName() + " and announced"
-                + (tookOverFrom == null ? "" : "; took over from " + tookOverFrom));
     }
 
     private void release(VipState to, Kind kind, String why) {
@@ -383,10 +319,11 @@ public final class VipStateMachine {
     }
 
     private void dcsLost(long now) {
-        String why = "leadership not confirmed for " + (now - lastConfirmedAt) + " ms (retry-num x "
-                + "keepalive-period = " + Durations.format(config.dcsLossTimeout()) + ", " + failedConfirms
+        long unconfirmed = keepalive.sinceConfirmed(now);
+        String why = "leadership not confirmed for " + unconfirmed + " ms (retry-num x "
+                + "keepalive-period = " + Durations.format(config.dcsLossTimeout()) + ", " + keepalive.failures()
                 + " failed confirmations); Patroni's default leader TTL (30s) could let another node lead in about "
-                + Math.max(0, 30 - (now - lastConfirmedAt) / 1000) + "s";
+                + Math.max(0, 30 - unconfirmed / 1000) + "s";
         if (config.dcsLoss() == DcsLossPolicy.KEEP) {
             transition(VipState.DCS_LOST, Kind.DCS_LOST, why + "; keeping the VIP (dcs-loss=keep)");
         } else {
@@ -416,7 +353,7 @@ public final class VipStateMachine {
                 + (vipHeld ? "present" : "absent"));
         if (vipHeld && !present) {
             vipHeld = false;
-            conflictSince = NEVER;
+            conflict.reset();
             transition(VipState.ACQUIRING, Kind.RECONCILED, "VIP disappeared from " + config.interfaceName()
                     + " while this node holds it (removed behind vip4j's back); re-adding");
             continueAcquire(false);
@@ -438,8 +375,7 @@ public final class VipStateMachine {
     }
 
     private void confirmNow() {
-        confirmInFlight = true;
-        nextConfirmAt = clock.millis() + keepaliveMs;
+        keepalive.requested(clock.millis());
         confirmer.requestConfirm();
     }
 
@@ -449,15 +385,6 @@ public final class VipStateMachine {
 
     private boolean names(LeaderObservation obs) {
         return obs instanceof LeaderObservation.Leader l && me.equals(l.value());
-    }
-
-    private String describeChange(String previous, boolean wasKnown, LeaderObservation obs) {
-        String now = obs instanceof LeaderObservation.Leader l
-                ? (me.equals(l.value()) ? "this node (" + l.value() + ")" : l.value()) : null;
-        String key = "leader key " + config.triggerKey();
-        String was = !wasKnown ? "" : " (was " + (previous == null ? "absent" : previous) + ")";
-        String rev = obs.revision() > 0 ? ", revision " + obs.revision() : "";
-        return now == null ? key + " is absent" + was + rev : key + " names " + now + was + rev;
     }
 
     private void transition(VipState to, Kind kind, String reason) {

@@ -1,0 +1,86 @@
+package org.vip4j.internal;
+
+/**
+ * The holder's side of invariant 1: when it last had its leadership confirmed, whether a confirmation is on its way,
+ * and when the next one is due. Time in clock millis; no clock of its own, so the state machine stays the only
+ * reader of time.
+ *
+ * <p>Internal: not part of the vip4j API.
+ */
+final class Keepalive {
+
+    private static final long NEVER = Long.MAX_VALUE;
+
+    private final long periodMs;
+    private final long lossTimeoutMs;
+    private boolean inFlight;
+    private int failures;
+    private long lastConfirmedAt;
+    private long nextAt = NEVER;
+
+    Keepalive(long periodMs, long lossTimeoutMs) {
+        this.periodMs = periodMs;
+        this.lossTimeoutMs = lossTimeoutMs;
+    }
+
+    /** Records that a confirmation was asked for at {@code now}. */
+    void requested(long now) {
+        inFlight = true;
+        nextAt = now + periodMs;
+    }
+
+    /** A confirmation came back; {@code namesThisNode} renews the lease. */
+    void succeeded(long now, boolean namesThisNode) {
+        inFlight = false;
+        failures = 0;
+        if (namesThisNode) {
+            lastConfirmedAt = now;
+        }
+    }
+
+    /** A confirmation failed; returns how many failed in a row. */
+    int failed() {
+        inFlight = false;
+        return ++failures;
+    }
+
+    /** A new holding starts with the lease its watch value gave it, to be confirmed at once. */
+    void granted(long now) {
+        lastConfirmedAt = now;
+        failures = 0;
+    }
+
+    /** Whether to ask again now. A request outliving two periods counts as failed, so one lost answer cannot
+     *  stop the keepalive for good. */
+    boolean due(long now) {
+        if (inFlight && now >= nextAt + periodMs) {
+            failed();
+        }
+        return !inFlight && now >= nextAt;
+    }
+
+    boolean inFlight() {
+        return inFlight;
+    }
+
+    /** Whether the lease ran out: no confirmation for retry-num x keepalive-period. */
+    boolean expired(long now) {
+        return now - lastConfirmedAt >= lossTimeoutMs;
+    }
+
+    long expiresAt() {
+        return lastConfirmedAt + lossTimeoutMs;
+    }
+
+    long nextAt() {
+        return nextAt;
+    }
+
+    long sinceConfirmed(long now) {
+        return now - lastConfirmedAt;
+    }
+
+    int failures() {
+        return failures;
+    }
+}
