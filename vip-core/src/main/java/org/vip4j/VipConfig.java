@@ -133,6 +133,11 @@ public final class VipConfig {
         return get(ConfigKey.HANDOVER_GRACE);
     }
 
+    /** {@code promote-check}: where to ask whether this node's PostgreSQL is primary before adding; empty = off. */
+    public Optional<URI> promoteCheck() {
+        return get(ConfigKey.PROMOTE_CHECK);
+    }
+
     /** How long a holder may go unconfirmed: {@code retry-num × keepalive-period}. */
     public Duration dcsLossTimeout() {
         return keepalivePeriod().multipliedBy(retryNum());
@@ -336,6 +341,11 @@ public final class VipConfig {
         /** {@link Duration#ZERO} turns the handover grace off. */
         public Builder handoverGrace(Duration d) {
             return typed(ConfigKey.HANDOVER_GRACE, millis(d));
+        }
+
+        /** {@code promote-check}: before adding, wait (up to takeover-timeout) for this URL to answer 200. */
+        public Builder promoteCheck(URI url) {
+            return typed(ConfigKey.PROMOTE_CHECK, url.toString());
         }
 
         public Builder etcdUser(String user) {

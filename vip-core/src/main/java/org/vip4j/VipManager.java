@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.vip4j.internal.AddressCalls;
 import org.vip4j.internal.EventLoop;
 import org.vip4j.internal.ListenerRegistry;
+import org.vip4j.internal.PromoteCheck;
 import org.vip4j.internal.Providers;
 import org.vip4j.internal.Transitions;
 import org.vip4j.internal.VipStateMachine;
@@ -71,7 +72,8 @@ public final class VipManager implements AutoCloseable {
         this.loop = new EventLoop(clock);
         this.addressCalls = new AddressCalls(addressManager, config.virtualAddress(), config.takeoverTimeout());
         Transitions transitions = new Transitions(config.virtualAddress(), config.triggerValue(), clock, listeners);
-        this.machine = new VipStateMachine(config, clock, addressCalls, this::requestConfirm, transitions);
+        this.machine = new VipStateMachine(config, clock, addressCalls, this::requestConfirm, transitions,
+                config.promoteCheck().map(PromoteCheck::http).orElse(null));
         loop.attach(machine);
     }
 

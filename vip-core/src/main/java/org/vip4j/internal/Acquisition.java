@@ -1,26 +1,28 @@
 package org.vip4j.internal;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import org.vip4j.VipConfig;
 import org.vip4j.VipEvent.Kind;
 
 /**
  * How one acquisition goes, whatever started it: probe for another owner unless the DCS explains one, wait while a
- * foreign owner answers (up to takeover-timeout), add, announce. The state machine decides when to acquire and what
- * state follows; this class only does the steps and says how they went.
+ * foreign owner answers (up to takeover-timeout), optionally wait for the local PostgreSQL to be promoted
+ * ({@code promote-check}, same bound), add, announce. The state machine decides when to acquire and what state
+ * follows; this class does the steps, keeps its own schedule between attempts, and says how each went.
  *
  * <p>Internal: not part of the vip4j API.
  */
 final class Acquisition {
 
-    /** How a step of the acquisition ended. */
+    /** How an attempt ended. */
     sealed interface Outcome {
         /** The VIP is on the interface (and announced, unless that failed with a warning). */
         record Held(String tookOverFrom) implements Outcome {
         }
 
-        /** Another host answers; probe again at {@link ConflictWatch#nextProbeAt()}. */
+        /** Not yet: attempt again at {@link #nextAttemptAt()}. */
         record Waiting() implements Outcome {
         }
 
@@ -29,51 +31,77 @@ final class Acquisition {
         }
     }
 
-    /** Emits the CONFLICT notices an acquisition produces along the way. */
+    /** Emits the notices an acquisition produces along the way. */
     @FunctionalInterface
     interface Notices {
         void notice(Kind kind, String reason);
     }
 
+    private static final long NEVER = Long.MAX_VALUE;
+    /** How often a waiting promote-check asks again; Patroni promotes within tens of milliseconds of the key. */
+    private static final long PROMOTE_POLL_MS = 20;
+    private static final Duration PROMOTE_TIMEOUT = Duration.ofMillis(200);
+
     private final VipConfig config;
     private final AddressCalls address;
     private final ConflictWatch conflict;
+    private final PromoteCheck promoteCheck;
     private final Transitions out;
+    private boolean explained;
+    private long startedAt;
+    private long nextAttemptAt = NEVER;
 
-    Acquisition(VipConfig config, AddressCalls address, Transitions out) {
+    Acquisition(VipConfig config, AddressCalls address, PromoteCheck promoteCheck, Transitions out) {
         this.config = config;
         this.address = address;
         this.conflict = new ConflictWatch(config.takeoverTimeout());
+        this.promoteCheck = promoteCheck;
         this.out = out;
     }
 
-    ConflictWatch conflict() {
-        return conflict;
+    /**
+     * Starts an acquisition at {@code now}. {@code explained}: the DCS explains any current owner (a handover this
+     * node watched), so no probe holds the add back.
+     */
+    void begin(long now, boolean explained) {
+        abandon();
+        this.explained = explained;
+        this.startedAt = now;
     }
 
-    /**
-     * One attempt at {@code now}. {@code explained}: the DCS explains any current owner (a handover this node
-     * watched), so no probe holds the add back.
-     */
-    Outcome attempt(long now, boolean explained, Notices notices) {
+    /** Forgets a waiting acquisition. */
+    void abandon() {
+        conflict.reset();
+        nextAttemptAt = NEVER;
+    }
+
+    /** Whether a waiting acquisition should try again now; consumes the due attempt. */
+    boolean due(long now) {
+        if (now < nextAttemptAt) {
+            return false;
+        }
+        nextAttemptAt = NEVER;
+        return true;
+    }
+
+    long nextAttemptAt() {
+        return nextAttemptAt;
+    }
+
+    /** One attempt at {@code now}. */
+    Outcome attempt(long now, Notices notices) {
         String tookOverFrom = null;
         if (!explained) {
-            Optional<String> owner = Optional.empty();
-            try {
-                owner = address.probe(conflict.probeWindow());
-            } catch (IOException e) {
-                out.warn("conflict probe for " + config.virtualAddress() + " failed (" + e.getMessage()
-                        + "); adding without it");
-            }
+            Optional<String> owner = probe();
             switch (conflict.judge(now, owner)) {
                 case FIRST_SEEN -> {
                     notices.notice(Kind.CONFLICT, owner.orElseThrow() + " answers for "
                             + config.ip().getHostAddress() + " and the DCS does not explain it; not adding for up to "
                             + "takeover-timeout " + Durations.format(config.takeoverTimeout()));
-                    return new Outcome.Waiting();
+                    return waitUntil(conflict.nextProbeAt());
                 }
                 case WAIT -> {
-                    return new Outcome.Waiting();
+                    return waitUntil(conflict.nextProbeAt());
                 }
                 case TAKE_OVER -> {
                     tookOverFrom = owner.orElseThrow();
@@ -81,9 +109,11 @@ final class Acquisition {
                             + tookOverFrom + ": it still answers after takeover-timeout and the DCS still names "
                             + "this node");
                 }
-                case ADD -> {
-                }
+                case ADD -> explained = true; // nobody answered: later attempts need not probe again
             }
+        }
+        if (promoteCheck != null && !promoted(now)) {
+            return waitUntil(now + PROMOTE_POLL_MS);
         }
         try {
             address.add();
@@ -97,6 +127,39 @@ final class Acquisition {
             out.warn("VIP added but announcing it failed (" + e.getMessage() + "); clients may reach the old "
                     + "holder until their ARP caches expire");
         }
+        nextAttemptAt = NEVER;
         return new Outcome.Held(tookOverFrom);
+    }
+
+    private Optional<String> probe() {
+        try {
+            return address.probe(conflict.probeWindow());
+        } catch (IOException e) {
+            out.warn("conflict probe for " + config.virtualAddress() + " failed (" + e.getMessage()
+                    + "); adding without it");
+            return Optional.empty();
+        }
+    }
+
+    /** True when the local PostgreSQL is primary, or when takeover-timeout ran out waiting for it. */
+    private boolean promoted(long now) {
+        try {
+            if (promoteCheck.isPrimary(PROMOTE_TIMEOUT)) {
+                return true;
+            }
+        } catch (IOException e) {
+            out.debug("promote-check failed: " + e.getMessage());
+        }
+        if (now - startedAt < config.takeoverTimeout().toMillis()) {
+            return false;
+        }
+        out.warn("promote-check: PostgreSQL here is still not primary after takeover-timeout "
+                + Durations.format(config.takeoverTimeout()) + "; adding the VIP anyway, since the DCS names this node");
+        return true;
+    }
+
+    private Outcome waitUntil(long at) {
+        nextAttemptAt = at;
+        return new Outcome.Waiting();
     }
 }

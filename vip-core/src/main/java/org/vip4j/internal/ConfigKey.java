@@ -35,6 +35,8 @@ public enum ConfigKey {
     RETRY_AFTER("retry-after", Kind.DURATION_MS, null, null, "retry_after"),
     DCS_LOSS("dcs-loss", Kind.DCS_LOSS, "release", "release or keep"),
     HANDOVER_GRACE("handover-grace", Kind.DURATION_MS_OR_ZERO, "250", null),
+    PROMOTE_CHECK("promote-check", Kind.URL_OR_OFF, "off",
+            "off, or a URL that answers 200 once this node's PostgreSQL is primary (http://127.0.0.1:8008/primary)"),
     ETCD_USER("etcd-user", Kind.TEXT, null, "the etcd user name", "etcd_user"),
     ETCD_PASSWORD("etcd-password", Kind.SECRET, null, "the etcd password", "etcd_password"),
     ETCD_CA_FILE("etcd-ca-file", Kind.FILE, null, "a readable PEM file", "etcd_ca_file"),
@@ -46,7 +48,7 @@ public enum ConfigKey {
     /** How a key's text is read. */
     public enum Kind {
         ADDRESS, NETMASK, INTERFACE, TEXT, WORD, DCS_TYPE, ENDPOINTS, DURATION_MS, DURATION_S, DURATION_MS_OR_ZERO,
-        LOG_LEVEL, COUNT, DCS_LOSS, SECRET, FILE, BOOLEAN
+        LOG_LEVEL, COUNT, DCS_LOSS, SECRET, FILE, BOOLEAN, URL_OR_OFF
     }
 
     /** Keys vip-manager knows that are not configuration values of a VIP: accepted in files, ignored with a WARN. */

@@ -168,6 +168,19 @@ public final class ConfigParsing {
         return List.copyOf(out);
     }
 
+    /** {@code off}, or one http(s) URL; empty means off. */
+    public static java.util.Optional<URI> urlOrOff(String text) {
+        String t = text.trim();
+        if (t.isEmpty() || t.equalsIgnoreCase("off") || t.equalsIgnoreCase("false")) {
+            return java.util.Optional.empty();
+        }
+        List<URI> urls = endpoints(t);
+        if (urls.size() != 1) {
+            throw new IllegalArgumentException("expects one URL");
+        }
+        return java.util.Optional.of(urls.get(0));
+    }
+
     public static String logLevel(String text) {
         String t = text.trim().toUpperCase(Locale.ROOT);
         return switch (t) {

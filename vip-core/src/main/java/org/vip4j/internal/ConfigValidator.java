@@ -156,6 +156,7 @@ public final class ConfigValidator {
             case DCS_LOSS -> dcsLoss(text);
             case FILE -> ConfigParsing.readableFile(text);
             case BOOLEAN -> ConfigParsing.bool(text);
+            case URL_OR_OFF -> ConfigParsing.urlOrOff(text);
         };
     }
 
@@ -192,6 +193,7 @@ public final class ConfigValidator {
             }
             case DCS_LOSS -> ((DcsLossPolicy) typed).configValue();
             case FILE -> ((Path) typed).toString();
+            case URL_OR_OFF -> ((java.util.Optional<URI>) typed).map(u -> ConfigParsing.mask(u.toString())).orElse("off");
             default -> String.valueOf(typed);
         };
     }

@@ -61,15 +61,6 @@ final class ConflictWatch {
         return first ? Verdict.FIRST_SEEN : Verdict.WAIT;
     }
 
-    /** Whether a waiting acquisition should probe again; consumes the due probe. */
-    boolean probeDue(long now) {
-        if (now < nextProbeAt) {
-            return false;
-        }
-        nextProbeAt = NEVER;
-        return true;
-    }
-
     long nextProbeAt() {
         return nextProbeAt;
     }

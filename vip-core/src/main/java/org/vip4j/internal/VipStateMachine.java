@@ -42,7 +42,6 @@ public final class VipStateMachine {
     private final long retryMs;
     private final long graceMs;
     private final Acquisition acquisition;
-    private final ConflictWatch conflict;
 
     private volatile VipState state = VipState.STARTING;
     private String leader;
@@ -56,7 +55,7 @@ public final class VipStateMachine {
     private long graceUntil = NEVER;
 
     public VipStateMachine(VipConfig config, Clock clock, AddressCalls address, Confirmer confirmer,
-                           Transitions out) {
+                           Transitions out, PromoteCheck promoteCheck) {
         this.config = config;
         this.clock = clock;
         this.address = address;
@@ -67,8 +66,7 @@ public final class VipStateMachine {
         this.intervalMs = config.interval().toMillis();
         this.retryMs = config.retryTimeout().toMillis();
         this.graceMs = config.handoverGrace().toMillis();
-        this.acquisition = new Acquisition(config, address, out);
-        this.conflict = acquisition.conflict();
+        this.acquisition = new Acquisition(config, address, promoteCheck, out);
         this.nextReconcileAt = clock.millis() + intervalMs;
     }
 
@@ -78,7 +76,7 @@ public final class VipStateMachine {
 
     /** When the loop must call {@link #onTick()} next, in clock millis. */
     public long nextWakeMillis() {
-        long next = Math.min(nextReconcileAt, Math.min(retryAt, Math.min(graceUntil, conflict.nextProbeAt())));
+        long next = Math.min(nextReconcileAt, Math.min(retryAt, Math.min(graceUntil, acquisition.nextAttemptAt())));
         if (wantsConfirms()) {
             next = Math.min(next, keepalive.nextAt());
         }
@@ -156,8 +154,8 @@ public final class VipStateMachine {
             retryAt = NEVER;
             acquire(false, "retrying the acquisition after retry-timeout");
         }
-        if (state == VipState.ACQUIRING && conflict.probeDue(now)) {
-            continueAcquire(false);
+        if (state == VipState.ACQUIRING && acquisition.due(now)) {
+            continueAcquire();
         }
         if (now >= nextReconcileAt) {
             nextReconcileAt = now + intervalMs;
@@ -220,7 +218,7 @@ public final class VipStateMachine {
             }
             case ACQUIRING -> {
                 if (!isLeaderMe()) {
-                    conflict.reset();
+                    acquisition.abandon();
                     transition(VipState.STANDBY, Kind.LEADER_CHANGED, change + "; acquisition abandoned");
                 }
             }
@@ -260,7 +258,7 @@ public final class VipStateMachine {
             case STARTING, STANDBY -> transition(VipState.DCS_LOST, Kind.DCS_LOST,
                     "DCS unreachable (" + reason + "); this node will not take the VIP until it answers");
             case ACQUIRING -> {
-                conflict.reset();
+                acquisition.abandon();
                 transition(VipState.DCS_LOST, Kind.DCS_LOST, "DCS unreachable (" + reason
                         + ") during acquisition; VIP not added");
             }
@@ -284,13 +282,13 @@ public final class VipStateMachine {
     // --- acquiring and releasing -------------------------------------------------------------------------------
 
     private void acquire(boolean explained, String why) {
-        conflict.reset();
+        acquisition.begin(clock.millis(), explained);
         transition(VipState.ACQUIRING, Kind.LEADER_CHANGED, why);
-        continueAcquire(explained);
+        continueAcquire();
     }
 
-    private void continueAcquire(boolean explained) {
-        Acquisition.Outcome outcome = acquisition.attempt(clock.millis(), explained, this::notice);
+    private void continueAcquire() {
+        Acquisition.Outcome outcome = acquisition.attempt(clock.millis(), this::notice);
         if (outcome instanceof Acquisition.Outcome.Failed f) {
             retryAt = clock.millis() + retryMs;
             transition(VipState.STANDBY, Kind.TAKEOVER_FAILED, f.reason());
@@ -353,10 +351,10 @@ public final class VipStateMachine {
                 + (vipHeld ? "present" : "absent"));
         if (vipHeld && !present) {
             vipHeld = false;
-            conflict.reset();
+            acquisition.begin(clock.millis(), false);
             transition(VipState.ACQUIRING, Kind.RECONCILED, "VIP disappeared from " + config.interfaceName()
                     + " while this node holds it (removed behind vip4j's back); re-adding");
-            continueAcquire(false);
+            continueAcquire();
         } else if (!vipHeld && present) {
             try {
                 address.remove();

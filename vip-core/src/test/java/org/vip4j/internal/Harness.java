@@ -31,6 +31,8 @@ final class Harness implements AutoCloseable {
     final VipConfig config;
     final VirtualAddress vip;
     final EventLoop loop = new EventLoop(clock);
+    /** What the promote-check answers, when the config turns it on. */
+    volatile boolean primary;
     final VipStateMachine machine;
     private final AddressCalls calls;
 
@@ -51,7 +53,8 @@ final class Harness implements AutoCloseable {
         Transitions transitions = new Transitions(vip, node, clock, listeners,
                 (level, line) -> logLines.add(level + " " + line));
         this.calls = new AddressCalls(net, vip, config.takeoverTimeout());
-        this.machine = new VipStateMachine(config, clock, calls, this::confirm, transitions);
+        this.machine = new VipStateMachine(config, clock, calls, this::confirm, transitions,
+                config.promoteCheck().isPresent() ? timeout -> primary : null);
         loop.attach(machine);
     }
 

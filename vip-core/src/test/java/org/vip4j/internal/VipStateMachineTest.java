@@ -465,6 +465,58 @@ class VipStateMachineTest {
     }
 
     @Nested
+    class PromoteCheckBeforeAdding {
+
+        private Harness withPromoteCheck() {
+            return new Harness("n1", b -> b.promoteCheck(java.net.URI.create("http://127.0.0.1:8008/primary")));
+        }
+
+        @Test
+        void waitsForTheLocalPostgresqlToBePrimaryThenAdds() {
+            try (Harness h = withPromoteCheck()) {
+                h.dcs.put(Harness.KEY, "n2");
+                h.start();
+                h.put("n1");
+                assertThat(h.state()).isEqualTo(VipState.ACQUIRING);
+                h.advance(ms(100));
+                assertThat(h.holds()).isFalse();
+                h.primary = true;
+                h.advance(ms(20));
+                assertThat(h.holds()).isTrue();
+                assertThat(h.net.count(PROBE)).as("a watched handover still needs no probe").isZero();
+            }
+        }
+
+        @Test
+        void addsAnywayAfterTakeoverTimeoutWithAWarning() {
+            try (Harness h = withPromoteCheck()) {
+                h.dcs.put(Harness.KEY, "n2");
+                h.start();
+                h.put("n1");
+                h.advance(ms(4_900));
+                assertThat(h.holds()).isFalse();
+                h.advance(ms(200));
+                assertThat(h.holds()).isTrue();
+                assertThat(h.logLines).anyMatch(l -> l.startsWith("WARN") && l.contains("still not primary"));
+            }
+        }
+
+        @Test
+        void theKeyMovingAwayWhileWaitingAbandonsTheAcquisition() {
+            try (Harness h = withPromoteCheck()) {
+                h.dcs.put(Harness.KEY, "n2");
+                h.start();
+                h.put("n1");
+                h.put("n3");
+                h.primary = true;
+                h.advance(Duration.ofSeconds(6));
+                assertThat(h.holds()).isFalse();
+                assertThat(h.state()).isEqualTo(VipState.STANDBY);
+            }
+        }
+    }
+
+    @Nested
     class StopAndEvents {
 
         @Test
