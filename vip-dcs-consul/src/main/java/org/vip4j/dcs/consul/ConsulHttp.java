@@ -1,6 +1,7 @@
 package org.vip4j.dcs.consul;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -134,6 +135,9 @@ final class ConsulHttp {
     private static String describe(Throwable t) {
         if (t instanceof HttpTimeoutException) {
             return "no answer in time (" + t.getMessage() + ")";
+        }
+        if (t instanceof ConnectException) {
+            return "cannot connect (" + (t.getMessage() == null ? "refused or unreachable" : t.getMessage()) + ")";
         }
         String msg = t.getMessage();
         return t.getClass().getSimpleName() + (msg == null || msg.isBlank() ? "" : ": " + msg);

@@ -68,7 +68,7 @@ final class ConsulWatch implements DcsWatch, Runnable {
             long started = System.nanoTime();
             Duration timeout = index > 0 ? wait.plus(wait.dividedBy(16)).plus(keepalive) : keepalive;
             ConsulRead read = read(index, started + timeout.toNanos());
-            if (read == null) {
+            if (read == null || isClosed()) {
                 return; // closed while waiting
             }
             if (read.failed()) {
