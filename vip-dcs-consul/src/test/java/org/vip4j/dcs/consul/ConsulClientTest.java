@@ -20,6 +20,7 @@ import org.vip4j.spi.LeaderObservation;
 import org.vip4j.testing.ObservationRecorder;
 
 /** Consul-specific behaviour beyond the common contract, against the Consul double. */
+@SuppressWarnings("try") // watches stay open for the body of try-with-resources, unreferenced
 class ConsulClientTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);

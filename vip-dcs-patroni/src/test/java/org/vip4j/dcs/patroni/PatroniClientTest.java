@@ -20,6 +20,7 @@ import org.vip4j.spi.DcsWatch;
 import org.vip4j.spi.LeaderObservation;
 import org.vip4j.testing.ObservationRecorder;
 
+@SuppressWarnings("try") // watches stay open for the body of try-with-resources, unreferenced
 class PatroniClientTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
