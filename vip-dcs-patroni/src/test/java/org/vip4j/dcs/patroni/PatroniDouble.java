@@ -2,6 +2,9 @@ package org.vip4j.dcs.patroni;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -15,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A stand-in for Patroni's REST API on 127.0.0.1: {@code GET /leader} and {@code /primary} answer the status the
@@ -30,12 +35,26 @@ final class PatroniDouble implements AutoCloseable {
         return t;
     });
     private final List<String> authorizations = new ArrayList<>();
+    private SSLContext tls;
+    private boolean needClientAuth;
     private HttpServer server;
     private int port;
     private boolean running;
     private int status = 200;
     private Duration delay = Duration.ZERO;
     private int requests;
+
+    /**
+     * Starts serving https with {@code serverContext}'s certificate; with {@code needClientAuth} a client must present
+     * a certificate that the context trusts.
+     */
+    static PatroniDouble startTls(SSLContext serverContext, boolean needClientAuth) throws IOException {
+        PatroniDouble d = new PatroniDouble();
+        d.tls = serverContext;
+        d.needClientAuth = needClientAuth;
+        d.bind(0);
+        return d;
+    }
 
     static PatroniDouble start() throws IOException {
         PatroniDouble d = new PatroniDouble();
@@ -44,7 +63,7 @@ final class PatroniDouble implements AutoCloseable {
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port);
     }
 
     void answer(int httpStatus) {
@@ -124,7 +143,24 @@ final class PatroniDouble implements AutoCloseable {
     }
 
     private void bind(int wanted) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 50);
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted);
+        HttpServer s;
+        if (tls == null) {
+            s = HttpServer.create(at, 50);
+        } else {
+            HttpsServer https = HttpsServer.create(at, 50);
+            SSLContext ctx = tls;
+            boolean needAuth = needClientAuth;
+            https.setHttpsConfigurator(new HttpsConfigurator(ctx) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters p = ctx.getDefaultSSLParameters();
+                    p.setNeedClientAuth(needAuth);
+                    params.setSSLParameters(p);
+                }
+            });
+            s = https;
+        }
         s.setExecutor(executor);
         s.createContext("/", this::handle);
         s.start();

@@ -2,6 +2,9 @@ package org.vip4j.dcs.consul.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -17,6 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * An in-process stand-in for a Consul agent's KV HTTP API, written from Consul's public API documentation
@@ -34,12 +39,12 @@ import java.util.concurrent.TimeUnit;
  * for a wrong one; losing the cluster leader ({@link #loseLeader}): 500 "No cluster leader" for default and
  * consistent reads and for writes, stale reads still served with {@code X-Consul-KnownLeader: false}; a snapshot
  * restore to an older index ({@link #restoreOlderSnapshot}) that wakes blocked queries, which answer the lower
- * index; PUT {@code ?cas=}; {@code GET /v1/status/leader}; stop and start on the same port keeping the data.
+ * index; PUT {@code ?cas=}; https with an optional client certificate ({@link #startTls}); {@code GET /v1/status/leader}; stop and start on the same port keeping the data.
  *
  * <p>Does not reproduce: sessions and locks ({@code ?acquire}, {@code ?release}, LockIndex stays 0), {@code
  * ?recurse}, {@code ?keys}, transactions, datacenters, namespaces, ACL policies (one token reads and writes
  * everything), the RPC hold time before "No cluster leader" (real agents wait up to rpc_hold_timeout, 7 s), the
- * raft index moving for non-KV writes, TLS, HTTP/2, and Consul's request rate limits. {@link #injectZeroIndex}
+ * raft index moving for non-KV writes, Consul's own TLS settings (https here is the JDK's, see {@link #startTls}), HTTP/2, and Consul's request rate limits. {@link #injectZeroIndex}
  * mimics an old Consul bug.
  */
 public final class ConsulDouble implements AutoCloseable {
@@ -59,6 +64,8 @@ public final class ConsulDouble implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private SSLContext tls;
+    private boolean needClientAuth;
     private HttpServer server;
     private int port;
     private boolean running;
@@ -69,6 +76,18 @@ public final class ConsulDouble implements AutoCloseable {
     private long generation; // bumped by stop() and restoreOlderSnapshot(): blocked queries give up their wait
 
     /** Starts on a free port of 127.0.0.1. */
+    /**
+     * Starts serving https with {@code serverContext}'s certificate; with {@code needClientAuth} a client must present
+     * a certificate that the context trusts.
+     */
+    public static ConsulDouble startTls(SSLContext serverContext, boolean needClientAuth) throws IOException {
+        ConsulDouble d = new ConsulDouble();
+        d.tls = serverContext;
+        d.needClientAuth = needClientAuth;
+        d.bind(0);
+        return d;
+    }
+
     public static ConsulDouble start() throws IOException {
         ConsulDouble d = new ConsulDouble();
         d.bind(0);
@@ -77,7 +96,7 @@ public final class ConsulDouble implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>}. */
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port);
     }
 
     public int port() {
@@ -234,7 +253,24 @@ public final class ConsulDouble implements AutoCloseable {
     }
 
     private void bind(int wanted) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 50);
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted);
+        HttpServer s;
+        if (tls == null) {
+            s = HttpServer.create(at, 50);
+        } else {
+            HttpsServer https = HttpsServer.create(at, 50);
+            SSLContext ctx = tls;
+            boolean needAuth = needClientAuth;
+            https.setHttpsConfigurator(new HttpsConfigurator(ctx) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters p = ctx.getDefaultSSLParameters();
+                    p.setNeedClientAuth(needAuth);
+                    params.setSSLParameters(p);
+                }
+            });
+            s = https;
+        }
         s.setExecutor(executor);
         s.createContext("/", this::handle);
         s.start();
