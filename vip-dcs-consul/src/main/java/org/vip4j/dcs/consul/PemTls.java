@@ -87,7 +87,8 @@ final class PemTls {
         int end = pem.indexOf("-----END PRIVATE KEY-----");
         if (at < 0 || end < at) {
             throw new IllegalArgumentException(configKey + "=" + file + ": expected an unencrypted PKCS#8 key "
-                    + "(-----BEGIN PRIVATE KEY-----); convert with: openssl pkcs8 -topk8 -nocrypt -in <key> -out <new>");
+                    + "(-----BEGIN PRIVATE KEY-----); convert with: "
+                    + "openssl pkcs8 -topk8 -nocrypt -in <key> -out <new>");
         }
         byte[] der = Base64.getMimeDecoder().decode(pem.substring(at + begin.length(), end));
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);

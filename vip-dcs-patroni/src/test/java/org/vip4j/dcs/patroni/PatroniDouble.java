@@ -28,6 +28,13 @@ import javax.net.ssl.SSLParameters;
  */
 final class PatroniDouble implements AutoCloseable {
 
+    static {
+        // Go's net/http (Consul, and Patroni's Python server for small answers) sends without Nagle's delay; the
+        // JDK server writes headers and body separately and, with Nagle on, meets the client's delayed ACK: 40 ms
+        // per answer that no real server adds. Read once, before the first server is created.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final Object lock = new Object();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "patroni-double");

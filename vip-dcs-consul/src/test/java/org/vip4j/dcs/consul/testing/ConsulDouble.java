@@ -31,21 +31,24 @@ import javax.net.ssl.SSLParameters;
  * <p>Reproduces: {@code GET/PUT/DELETE /v1/kv/<key>}; GET answers a JSON array with base64 {@code Value}
  * ({@code null} when empty), {@code CreateIndex}, {@code ModifyIndex}, {@code LockIndex}, {@code Flags}, or 404
  * when the key is absent, and {@code ?raw}; blocking queries ({@code ?index=N&wait=D}, wait default 5m, capped at
- * 10m, plus up to wait/16 of jitter) that hold the request until the key's index passes N or the wait ends; the
- * index of an absent key is the KV table's index, so any KV write wakes its watchers, as in Consul;
- * {@code X-Consul-Index} (never below 1), {@code X-Consul-KnownLeader}, {@code X-Consul-LastContact} headers;
- * {@code ?consistent} and {@code ?stale}; ACLs ({@link #requireToken}): the token from {@code X-Consul-Token},
- * {@code Authorization: Bearer} or {@code ?token=}, 403 "Permission denied" without one and 403 "ACL not found"
- * for a wrong one; losing the cluster leader ({@link #loseLeader}): 500 "No cluster leader" for default and
- * consistent reads and for writes, stale reads still served with {@code X-Consul-KnownLeader: false}; a snapshot
- * restore to an older index ({@link #restoreOlderSnapshot}) that wakes blocked queries, which answer the lower
- * index; PUT {@code ?cas=}; https with an optional client certificate ({@link #startTls}); {@code GET /v1/status/leader}; stop and start on the same port keeping the data.
+ * 10m, plus up to wait/16 of jitter; 400 for a bad index or wait) that hold the request until the key's index
+ * passes N or the wait ends; the index of an absent key is the KV table's index, so any KV write wakes its
+ * watchers, as in Consul; {@code X-Consul-Index} (never below 1), {@code X-Consul-KnownLeader},
+ * {@code X-Consul-LastContact} headers; {@code ?consistent} and {@code ?stale}; ACLs ({@link #requireToken}): the
+ * token from {@code X-Consul-Token}, {@code Authorization: Bearer} or {@code ?token=}, 403 "Permission denied"
+ * without one and 403 "ACL not found" for a wrong one; losing the cluster leader ({@link #loseLeader}): 500
+ * "No cluster leader" for default and consistent reads and for writes, stale reads still served with
+ * {@code X-Consul-KnownLeader: false}; a snapshot restore to an older index ({@link #restoreOlderSnapshot}) that
+ * wakes blocked queries, which answer the lower index; PUT {@code ?cas=}; {@code GET /v1/status/leader}; https with
+ * an optional client certificate ({@link #startTls}); stop (listener and open connections closed, like a killed
+ * agent) and start on the same port keeping the data.
  *
- * <p>Does not reproduce: sessions and locks ({@code ?acquire}, {@code ?release}, LockIndex stays 0), {@code
+ * <p>Does not reproduce: sessions and locks ({@code ?acquire}, {@code ?release}; LockIndex stays 0), {@code
  * ?recurse}, {@code ?keys}, transactions, datacenters, namespaces, ACL policies (one token reads and writes
- * everything), the RPC hold time before "No cluster leader" (real agents wait up to rpc_hold_timeout, 7 s), the
- * raft index moving for non-KV writes, Consul's own TLS settings (https here is the JDK's, see {@link #startTls}), HTTP/2, and Consul's request rate limits. {@link #injectZeroIndex}
- * mimics an old Consul bug.
+ * everything), the RPC hold time before "No cluster leader" (real agents wait up to rpc_hold_timeout, 7 s),
+ * blocked queries that outlive a leader loss on a follower, the raft index moving for non-KV writes, Consul's own
+ * TLS settings (https here is the JDK's), HTTP/2, request rate limits, and a network partition that drops packets
+ * silently (stop() refuses and resets connections). {@link #injectZeroIndex} mimics an old Consul bug.
  */
 public final class ConsulDouble implements AutoCloseable {
 
@@ -55,6 +58,13 @@ public final class ConsulDouble implements AutoCloseable {
 
     private static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
     private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+
+    static {
+        // Go's net/http (Consul, and Patroni's Python server for small answers) sends without Nagle's delay; the
+        // JDK server writes headers and body separately and, with Nagle on, meets the client's delayed ACK: 40 ms
+        // per answer that no real server adds. Read once, before the first server is created.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
 
     private final Object lock = new Object();
     private final KvStore store = new KvStore();
