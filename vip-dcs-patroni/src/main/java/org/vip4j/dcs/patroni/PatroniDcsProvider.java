@@ -21,8 +21,9 @@ import org.vip4j.spi.DcsClientProvider;
 
 /**
  * {@code dcs-type: patroni}: polls the local Patroni's REST API, as vip-manager does:
- * {@code GET <endpoint><trigger-key>} (e.g. {@code http://127.0.0.1:8008/leader}, or {@code /primary}) every {@code interval}, each with a deadline of
- * {@code keepalive-period}; the HTTP status is the value compared with {@code trigger-value} (default {@code 200}).
+ * {@code GET <endpoint><trigger-key>} (e.g. {@code http://127.0.0.1:8008/leader}, or {@code /primary}) every
+ * {@code interval}, each with a deadline of {@code keepalive-period}; the HTTP status is the value compared with
+ * {@code trigger-value} (default {@code 200}).
  *
  * <p>Only the first of {@code dcs-endpoints} is used: each Patroni answers for its own node, so another node's API
  * is no fallback. For https the server certificate is checked against {@code etcd-ca-file} (else the JVM trust

@@ -1,27 +1,17 @@
 package org.vip4j.dcs.consul.testing;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /**
  * An in-process stand-in for a Consul agent's KV HTTP API, written from Consul's public API documentation
@@ -59,25 +49,10 @@ public final class ConsulDouble implements AutoCloseable {
     private static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
     private static final Duration MAX_WAIT = Duration.ofMinutes(10);
 
-    static {
-        // Go's net/http (Consul, and Patroni's Python server for small answers) sends without Nagle's delay; the
-        // JDK server writes headers and body separately and, with Nagle on, meets the client's delayed ACK: 40 ms
-        // per answer that no real server adds. Read once, before the first server is created.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     private final Object lock = new Object();
     private final KvStore store = new KvStore();
     private final List<Request> requests = new ArrayList<>();
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "consul-double");
-        t.setDaemon(true);
-        return t;
-    });
-    private SSLContext tls;
-    private boolean needClientAuth;
-    private HttpServer server;
-    private int port;
+    private final LoopbackServer server;
     private boolean running;
     private String token;
     private boolean hasLeader = true;
@@ -86,31 +61,35 @@ public final class ConsulDouble implements AutoCloseable {
     private long generation; // bumped by stop() and restoreOlderSnapshot(): blocked queries give up their wait
 
     /** Starts on a free port of 127.0.0.1. */
+    private ConsulDouble(SSLContext tls, boolean needClientAuth) {
+        server = new LoopbackServer(this::handle, tls, needClientAuth);
+    }
+
     /**
      * Starts serving https with {@code serverContext}'s certificate; with {@code needClientAuth} a client must present
      * a certificate that the context trusts.
      */
-    public static ConsulDouble startTls(SSLContext serverContext, boolean needClientAuth) throws IOException {
-        ConsulDouble d = new ConsulDouble();
-        d.tls = serverContext;
-        d.needClientAuth = needClientAuth;
-        d.bind(0);
+    public static ConsulDouble startTls(SSLContext serverContext, boolean needClientAuth)
+            throws IOException, InterruptedException {
+        ConsulDouble d = new ConsulDouble(serverContext, needClientAuth);
+        d.restart();
         return d;
     }
 
-    public static ConsulDouble start() throws IOException {
-        ConsulDouble d = new ConsulDouble();
-        d.bind(0);
+    /** Starts on a free port of 127.0.0.1. */
+    public static ConsulDouble start() throws IOException, InterruptedException {
+        ConsulDouble d = new ConsulDouble(null, false);
+        d.restart();
         return d;
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code http://127.0.0.1:<port>} (https after {@link #startTls}). */
     public URI uri() {
-        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port);
+        return server.uri();
     }
 
     public int port() {
-        return port;
+        return server.port();
     }
 
     /** Writes {@code key} as a client PUT would (bumps the index, wakes watchers). */
@@ -222,7 +201,6 @@ public final class ConsulDouble implements AutoCloseable {
 
     /** Closes the listening socket and every open connection, like a killed agent; the data is kept. */
     public void stop() {
-        HttpServer s;
         synchronized (lock) {
             if (!running) {
                 return;
@@ -230,65 +208,32 @@ public final class ConsulDouble implements AutoCloseable {
             running = false;
             generation++;
             lock.notifyAll();
-            s = server;
         }
-        s.stop(0);
+        server.stop();
     }
 
-    /** Starts again on the same port, with the same data. */
+    /** Starts again (on the same port once it had one), with the same data. */
     public void restart() throws IOException, InterruptedException {
         synchronized (lock) {
             if (running) {
                 return;
             }
+            running = true;
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try {
-                bind(port);
-                return;
-            } catch (BindException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                TimeUnit.MILLISECONDS.sleep(50); // the old socket is still closing
+        try {
+            server.start(server.port());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            synchronized (lock) {
+                running = false;
             }
+            throw e;
         }
     }
 
     @Override
     public void close() {
         stop();
-        executor.shutdownNow();
-    }
-
-    private void bind(int wanted) throws IOException {
-        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted);
-        HttpServer s;
-        if (tls == null) {
-            s = HttpServer.create(at, 50);
-        } else {
-            HttpsServer https = HttpsServer.create(at, 50);
-            SSLContext ctx = tls;
-            boolean needAuth = needClientAuth;
-            https.setHttpsConfigurator(new HttpsConfigurator(ctx) {
-                @Override
-                public void configure(HttpsParameters params) {
-                    SSLParameters p = ctx.getDefaultSSLParameters();
-                    p.setNeedClientAuth(needAuth);
-                    params.setSSLParameters(p);
-                }
-            });
-            s = https;
-        }
-        s.setExecutor(executor);
-        s.createContext("/", this::handle);
-        s.start();
-        synchronized (lock) {
-            server = s;
-            port = s.getAddress().getPort();
-            running = true;
-        }
+        server.close();
     }
 
     private void handle(HttpExchange ex) {
