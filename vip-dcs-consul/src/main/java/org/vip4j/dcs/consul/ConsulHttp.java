@@ -82,7 +82,7 @@ final class ConsulHttp {
             }
             Throwable cause = unwrap(error);
             String reason = describe(cause);
-            if (cause instanceof IOException && triesLeft > 1) {
+            if (cause instanceof IOException && triesLeft > 1 && System.nanoTime() < deadlineNanos) {
                 int next = (at + 1) % endpoints.size();
                 if (current.compareAndSet(at, next)) {
                     LOG.warn("Consul endpoint {} failed ({}); switching to {}", base, reason, endpoints.get(next));
