@@ -205,4 +205,26 @@ class ConsulClientTest {
             assertThat(rec.size()).as("no delivery after close").isEqualTo(n);
         }
     }
+
+    @Test
+    void anAgentThatStopsAnsweringIsUnreachableWithinWaitPlusKeepalive() throws Exception {
+        consul.put(KEY, "n1");
+        ObservationRecorder rec = new ObservationRecorder();
+        try (DcsClient client = client(); DcsWatch w = client.watch(KEY, rec)) {
+            int i = rec.await(0, leader("n1"), WAIT, "Leader(n1)");
+            consul.hang(true);
+            long start = System.nanoTime();
+            i = rec.await(i + 1, unreachable(), WAIT, "Unreachable from a hung agent");
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            // bound: the blocking query's wait (300 ms) + 1/16 jitter + keepalive (500 ms), with slack for CI
+            assertThat(ms).as("Unreachable after %d ms", ms).isLessThan(5_000);
+            long c0 = System.nanoTime();
+            LeaderObservation c = client.confirm(KEY, Duration.ofMillis(400)).get(5, TimeUnit.SECONDS);
+            long cms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c0);
+            assertThat(c).isInstanceOf(LeaderObservation.Unreachable.class);
+            assertThat(cms).as("confirm(400 ms) took %d ms", cms).isLessThan(3_000);
+            consul.hang(false);
+            rec.await(i + 1, leader("n1"), WAIT, "Leader(n1) once the agent answers again");
+        }
+    }
 }

@@ -65,6 +65,14 @@ final class ConsulWatchBench {
                 LeaderObservation back = take(seen);
                 System.out.printf("agent back -> %s after %d ms%n", back, TimeUnit.NANOSECONDS.toMillis(
                         System.nanoTime() - up));
+
+                consul.awaitBlocked(1, Duration.ofSeconds(5));
+                long hung = System.nanoTime();
+                consul.hang(true);
+                LeaderObservation h = take(seen);
+                System.out.printf("agent hung (accepts, never answers) -> %s after %d ms%n",
+                        h.getClass().getSimpleName(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - hung));
+                consul.hang(false);
             }
         }
     }

@@ -37,8 +37,8 @@ import javax.net.ssl.SSLContext;
  * ?recurse}, {@code ?keys}, transactions, datacenters, namespaces, ACL policies (one token reads and writes
  * everything), the RPC hold time before "No cluster leader" (real agents wait up to rpc_hold_timeout, 7 s),
  * blocked queries that outlive a leader loss on a follower, the raft index moving for non-KV writes, Consul's own
- * TLS settings (https here is the JDK's), HTTP/2, request rate limits, and a network partition that drops packets
- * silently (stop() refuses and resets connections). {@link #injectZeroIndex} mimics an old Consul bug.
+ * TLS settings (https here is the JDK's), HTTP/2, request rate limits, and packets dropped by the network (stop() refuses and
+ * resets connections; {@link #hang} accepts and never answers, the closest it comes). {@link #injectZeroIndex} mimics an old Consul bug.
  */
 public final class ConsulDouble implements AutoCloseable {
 
@@ -57,6 +57,7 @@ public final class ConsulDouble implements AutoCloseable {
     private String token;
     private boolean hasLeader = true;
     private boolean zeroIndex;
+    private boolean hung;
     private int blocked;
     private long generation; // bumped by stop() and restoreOlderSnapshot(): blocked queries give up their wait
 
@@ -151,6 +152,17 @@ public final class ConsulDouble implements AutoCloseable {
         synchronized (lock) {
             store.rewind(to);
             generation++;
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * While on, requests are accepted and then never answered (until turned off or stop()): an agent whose process
+     * is wedged, or a network that lost the answers, as opposed to a refused connection.
+     */
+    public void hang(boolean on) {
+        synchronized (lock) {
+            hung = on;
             lock.notifyAll();
         }
     }
@@ -265,6 +277,17 @@ public final class ConsulDouble implements AutoCloseable {
 
     private Answer answer(ConsulHttpRequest req) {
         synchronized (lock) {
+            while (hung && running) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            if (!running) {
+                return null;
+            }
             if (token != null) {
                 Optional<String> given = req.token();
                 if (given.isEmpty()) {
