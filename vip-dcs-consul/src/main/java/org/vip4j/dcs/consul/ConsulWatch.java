@@ -42,6 +42,7 @@ final class ConsulWatch implements DcsWatch, Runnable {
     private final Runnable onClose;
     private volatile CompletableFuture<ConsulRead> inFlight;
     private LeaderObservation last; // guarded by sinkLock
+    private boolean zeroIndexReported; // watch thread only
 
     ConsulWatch(ConsulHttp http, String key, Consumer<LeaderObservation> sink, Duration wait, Duration keepalive,
             Runnable onClose) {
@@ -91,7 +92,15 @@ final class ConsulWatch implements DcsWatch, Runnable {
             deliver(read.observation());
             long got = read.index();
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            if (got > index) {
+            if (got == 0) {
+                // a Consul bug of old versions; index 0 would make every query return at once
+                if (!zeroIndexReported) {
+                    zeroIndexReported = true;
+                    LOG.warn("Consul answered X-Consul-Index 0 for '{}': blocking from index 1 instead", key);
+                }
+                index = 1;
+                pause(SAME_INDEX_GAP_MS - elapsedMs);
+            } else if (got > index) {
                 index = got;
             } else if (got < index) {
                 LOG.info("Consul index of '{}' went backwards from {} to {} (snapshot restore or new cluster?): "
@@ -101,10 +110,6 @@ final class ConsulWatch implements DcsWatch, Runnable {
             } else {
                 // the wait ended without a change, or a write that did not touch the value woke us
                 pause(SAME_INDEX_GAP_MS - elapsedMs);
-                if (index == 0) {
-                    LOG.warn("Consul answered X-Consul-Index 0 for '{}': blocking from index 1 instead", key);
-                    index = 1;
-                }
             }
         }
     }

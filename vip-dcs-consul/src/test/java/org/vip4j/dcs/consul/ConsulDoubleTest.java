@@ -1,4 +1,4 @@
-package org.vip4j.dcs.consul.testing;
+package org.vip4j.dcs.consul;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.vip4j.dcs.consul.testing.ConsulDouble;
 
 /** The double answers as Consul's HTTP API documentation says, checked with a plain HTTP client. */
 class ConsulDoubleTest {
