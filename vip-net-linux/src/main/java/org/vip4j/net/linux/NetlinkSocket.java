@@ -51,7 +51,7 @@ final class NetlinkSocket implements AutoCloseable {
 
     private static final byte[] KERNEL = sockaddrNl();
 
-    private final LibC libc = LibC.get();
+    private final LibC.Api libc = LibC.get();
     private final int fd;
     private final Duration timeout;
     /** 64 KiB: the kernel fills dump datagrams up to ~32 KiB; a bigger buffer never truncates one. */
@@ -67,7 +67,7 @@ final class NetlinkSocket implements AutoCloseable {
 
     /** Opens and binds the socket; {@code timeout} bounds every wait for an answer (SO_RCVTIMEO). */
     static NetlinkSocket open(Duration timeout) throws NativeException {
-        LibC libc = LibC.get();
+        LibC.Api libc = LibC.get();
         int fd = libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
         if (fd < 0) {
             throw new NativeException("socket(AF_NETLINK, NETLINK_ROUTE)", LibC.errno());

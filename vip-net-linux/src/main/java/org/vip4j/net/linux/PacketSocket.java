@@ -24,7 +24,7 @@ import java.nio.ByteOrder;
  */
 final class PacketSocket implements AutoCloseable {
 
-    private final LibC libc = LibC.get();
+    private final LibC.Api libc = LibC.get();
     private final int fd;
     private final int ifindex;
     private final ByteBuffer rx = ByteBuffer.allocateDirect(2048).order(ByteOrder.BIG_ENDIAN);
@@ -37,7 +37,7 @@ final class PacketSocket implements AutoCloseable {
 
     /** Opens the socket bound to {@code ifindex} with protocol 0 (send only). */
     static PacketSocket open(int ifindex) throws NativeException {
-        LibC libc = LibC.get();
+        LibC.Api libc = LibC.get();
         int fd = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw new NativeException("socket(AF_PACKET, SOCK_RAW)", LibC.errno());
