@@ -34,7 +34,8 @@ final class Announcer implements AutoCloseable {
 
     /** One round of an announcement: the ARP request and reply, or the NA. */
     interface Round {
-        void send() throws IOException;
+        /** @param repeat false for the first round (sent on the caller's thread), true for the scheduled ones */
+        void send(boolean repeat) throws IOException;
     }
 
     private final List<Duration> schedule;
@@ -57,7 +58,7 @@ final class Announcer implements AutoCloseable {
     /** Sends the first round now (errors go to the caller) and schedules the rest. */
     void announce(InetAddress address, Round round) throws IOException {
         cancel(address);
-        round.send();
+        round.send(false);
         if (schedule.size() == 1) {
             return;
         }
@@ -110,7 +111,7 @@ final class Announcer implements AutoCloseable {
                 return;
             }
             try {
-                round.send();
+                round.send(true);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("repeating the announcement of {} failed: {}", address.getHostAddress(), e.getMessage());
             }

@@ -23,8 +23,10 @@ final class LinuxAddressManager implements AddressManager {
     private final String interfaceName;
     private final RtNetlink netlink;
     private final Announcer announcer;
-    /** Guards link and packets (replaced together when the interface is re-created) and serialises probes. */
+    /** Guards link and packets, replaced together when the interface changes. */
     private final Object lock = new Object();
+    /** Serialises probes: one listener on the packet socket at a time. Never taken while holding {@link #lock}. */
+    private final Object probeLock = new Object();
     private LinkInfo link;
     private PacketSocket packets;
     private volatile boolean closed;
@@ -161,12 +163,19 @@ final class LinuxAddressManager implements AddressManager {
     public void announce(VirtualAddress vip) throws IOException {
         check(vip);
         InetAddress address = vip.address();
-        announcer.announce(address, () -> sendRound(address));
+        announcer.announce(address, repeat -> sendRound(address, repeat));
     }
 
-    /** One announcement round: ARP request and reply forms for IPv4, one unsolicited NA for IPv6. */
-    private void sendRound(InetAddress address) throws IOException {
+    /**
+     * One announcement round: ARP request and reply forms for IPv4, one unsolicited NA for IPv6. The first round
+     * uses the MAC read earlier, to be fast; the repeats read the link again (about 10 µs, on the announcer's
+     * thread), so a MAC that changed meanwhile (a bond failing over) is what the later rounds announce.
+     */
+    private void sendRound(InetAddress address, boolean repeat) throws IOException {
         byte[] ip = address.getAddress();
+        if (repeat) {
+            refreshLink();
+        }
         try {
             sendFrames(ip);
         } catch (NativeException e) {
@@ -196,8 +205,14 @@ final class LinuxAddressManager implements AddressManager {
     @Override
     public Optional<String> probeConflict(VirtualAddress vip, Duration timeout) throws IOException {
         check(vip);
-        synchronized (lock) {
-            Optional<String> owner = ConflictProber.probe(packets, link.mac(), vip.address().getAddress(), timeout);
+        synchronized (probeLock) {
+            PacketSocket socket;
+            byte[] mac;
+            synchronized (lock) {
+                socket = packets;
+                mac = link.mac();
+            }
+            Optional<String> owner = ConflictProber.probe(socket, mac, vip.address().getAddress(), timeout);
             owner.ifPresent(o -> LOG.warn("{} answers for {} on {}", o, vip.address().getHostAddress(),
                     interfaceName));
             return owner;
@@ -214,6 +229,10 @@ final class LinuxAddressManager implements AddressManager {
     private LinkInfo refreshLink() throws IOException {
         synchronized (lock) {
             LinkInfo fresh = netlink.link(interfaceName);
+            if (fresh.index() == link.index() && !Arrays.equals(fresh.mac(), link.mac())) {
+                LOG.warn("interface {} changed its MAC from {} to {}; announcing the new one", interfaceName,
+                        link.macText(), fresh.macText());
+            }
             if (fresh.index() != link.index()) {
                 LOG.warn("interface {} was re-created: index {} -> {}, MAC {}", interfaceName, link.index(),
                         fresh.index(), fresh.macText());

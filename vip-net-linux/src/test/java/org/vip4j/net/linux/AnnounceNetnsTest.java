@@ -124,6 +124,23 @@ class AnnounceNetnsTest {
     }
 
     @Test
+    void laterRoundsAnnounceAMacThatChangedMeanwhile() throws Exception {
+        String nsA = inA.namespace();
+        String changed = "02:00:5e:00:53:aa";
+        try (PacketCapture capture = PacketCapture.start(lab, sw, "br0", "arp and host 198.51.100.10")) {
+            VirtualAddress vip = vip("198.51.100.10", "a0");
+            inA.run(() -> {
+                a.add(vip);
+                a.announce(vip);
+            });
+            lab.ip(nsA, "link", "set", "a0", "address", changed); // as a bond does when it fails over
+            capture.await(l -> l.contains("Reply 198.51.100.10 is-at " + changed), 2, WAIT);
+        } finally {
+            lab.ip(nsA, "link", "set", "a0", "address", macA);
+        }
+    }
+
+    @Test
     void takeoverPointsThePeersArpEntryAtTheNewOwner() throws Exception {
         takeover("198.51.100.30");
     }

@@ -22,7 +22,7 @@ class AnnouncerTest {
         List<String> threads = new CopyOnWriteArrayList<>();
         CountDownLatch all = new CountDownLatch(4);
         try (Announcer announcer = new Announcer("eth9", FAST)) {
-            announcer.announce(InetAddress.getByName("198.51.100.10"), () -> {
+            announcer.announce(InetAddress.getByName("198.51.100.10"), repeat -> {
                 threads.add(Thread.currentThread().getName());
                 all.countDown();
             });
@@ -37,12 +37,12 @@ class AnnouncerTest {
         List<Long> rounds = new CopyOnWriteArrayList<>();
         InetAddress vip = InetAddress.getByName("198.51.100.10");
         try (Announcer announcer = new Announcer("eth9", List.of(Duration.ZERO, Duration.ofMillis(200)))) {
-            announcer.announce(vip, () -> rounds.add(System.nanoTime()));
+            announcer.announce(vip, repeat -> rounds.add(System.nanoTime()));
             announcer.cancel(vip);
             assertThat(announcer.activeBursts()).isZero();
             // a second, uncancelled burst on another address proves the scheduler ran past the cancelled slot
             CountDownLatch other = new CountDownLatch(2);
-            announcer.announce(InetAddress.getByName("198.51.100.11"), other::countDown);
+            announcer.announce(InetAddress.getByName("198.51.100.11"), repeat -> other.countDown());
             assertThat(other.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(rounds).hasSize(1);
         }
@@ -51,7 +51,7 @@ class AnnouncerTest {
     @Test
     void aFailingFirstRoundReachesTheCaller() {
         try (Announcer announcer = new Announcer("eth9", FAST)) {
-            assertThatThrownBy(() -> announcer.announce(InetAddress.getByName("198.51.100.10"), () -> {
+            assertThatThrownBy(() -> announcer.announce(InetAddress.getByName("198.51.100.10"), repeat -> {
                 throw new IOException("ENXIO");
             })).isInstanceOf(IOException.class).hasMessage("ENXIO");
             assertThat(announcer.activeBursts()).isZero();
