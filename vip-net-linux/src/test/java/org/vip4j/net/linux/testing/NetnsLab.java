@@ -189,25 +189,41 @@ public final class NetnsLab implements AutoCloseable {
 
     /** Runs a command to completion; returns stdout, or throws with stderr on failure or timeout. */
     public static String run(String... command) {
+        Path out = null;
+        Path err = null;
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            byte[] err = p.getErrorStream().readAllBytes();
+            // files, not pipes: waitFor's deadline then holds even if the command never closes its output
+            out = Files.createTempFile("netns-lab", ".out");
+            err = Files.createTempFile("netns-lab", ".err");
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not finish in " + COMMAND_TIMEOUT);
             }
             if (p.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + p.exitValue()
-                        + ": " + new String(err, StandardCharsets.UTF_8).trim());
+                        + ": " + Files.readString(err).trim());
             }
-            return new String(out, StandardCharsets.UTF_8);
+            return Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted running " + String.join(" ", command), e);
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // a temp file left behind is harmless
+            }
         }
     }
 
