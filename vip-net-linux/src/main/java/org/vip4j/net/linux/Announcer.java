@@ -55,8 +55,11 @@ final class Announcer implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
     }
 
-    /** Sends the first round now (errors go to the caller) and schedules the rest. */
-    void announce(InetAddress address, Round round) throws IOException {
+    /**
+     * Sends the first round now (errors go to the caller) and schedules the rest. Synchronized with {@link #cancel}
+     * so that two callers cannot leave a burst behind that no cancel reaches.
+     */
+    synchronized void announce(InetAddress address, Round round) throws IOException {
         cancel(address);
         round.send(false);
         if (schedule.size() == 1) {
@@ -68,7 +71,7 @@ final class Announcer implements AutoCloseable {
     }
 
     /** Stops the burst of {@code address}; once this returns, no further frame for it is sent. */
-    void cancel(InetAddress address) {
+    synchronized void cancel(InetAddress address) {
         Burst burst = bursts.remove(address);
         if (burst != null) {
             burst.cancel();

@@ -162,10 +162,9 @@ class AnnounceNetnsTest {
                 n -> n.contains("lladdr " + macA));
 
         inA.run(() -> a.remove(onA));
-        inB.run(() -> {
-            b.add(onB);
-            b.announce(onB);
-        });
+        inB.run(() -> b.add(onB));
+        assertThat(neighbour(ip)).as("adding alone tells the peer nothing").contains("lladdr " + macA);
+        inB.run(() -> b.announce(onB));
         // no traffic from the peer now: only the announcements can move its entry
         Eventually.await("sw's entry for " + ip + " to name B (" + macB + ")", WAIT, () -> neighbour(ip),
                 n -> n.contains("lladdr " + macB));
