@@ -180,11 +180,23 @@ final class LinuxAddressManager implements AddressManager {
             sendFrames(ip);
         } catch (NativeException e) {
             if (e.errno() != Errno.ENXIO && e.errno() != Errno.ENODEV) {
-                throw e;
+                throw announceFailed(address, e);
             }
             refreshLink(); // the interface was re-created under us; its index changed
-            sendFrames(ip);
+            try {
+                sendFrames(ip);
+            } catch (NativeException again) {
+                throw announceFailed(address, again);
+            }
         }
+    }
+
+    /** Restates a send error with the address and interface name (the socket only knows the index). */
+    private NativeException announceFailed(InetAddress address, NativeException e) {
+        NativeException named = new NativeException("announcing " + address.getHostAddress() + " on interface "
+                + interfaceName, e.errno());
+        named.initCause(e);
+        return named;
     }
 
     private void sendFrames(byte[] ip) throws NativeException {

@@ -152,6 +152,24 @@ class AddressNetnsTest {
     }
 
     @Test
+    void announcingOnAnInterfaceThatWentDownNamesItAndTheErrno() throws Exception {
+        lab.ip(host, "link", "add", "name", "flap0", "type", "veth", "peer", "name", "flap1");
+        lab.ip(host, "link", "set", "flap0", "up");
+        LinuxAddressManager flapping = inHost.call(() ->
+                LinuxAddressManager.open("flap0", Duration.ofSeconds(2), Announcer.DEFAULT_SCHEDULE));
+        try {
+            lab.ip(host, "link", "set", "flap0", "down");
+            VirtualAddress vip = new VirtualAddress(InetAddress.getByName("198.51.100.15"), 24, "flap0");
+            assertThatThrownBy(() -> inHost.run(() -> flapping.announce(vip)))
+                    .cause().isInstanceOf(NativeException.class)
+                    .hasMessage("announcing 198.51.100.15 on interface flap0 failed: ENETDOWN (Network is down)");
+        } finally {
+            flapping.close();
+            lab.ip(host, "link", "del", "flap0");
+        }
+    }
+
+    @Test
     void createFailsClearlyForAMissingInterface() {
         assertThatThrownBy(() -> inHost.run(() ->
                 LinuxAddressManager.open("nosuch0", Duration.ofSeconds(2), Announcer.DEFAULT_SCHEDULE)))
