@@ -1,0 +1,199 @@
+package org.vip4j.net.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vip4j.VirtualAddress;
+import org.vip4j.net.linux.testing.NetnsLab;
+import org.vip4j.net.linux.testing.NetnsTaskException;
+import org.vip4j.net.linux.testing.NetnsThread;
+
+/**
+ * Adding, listing and removing addresses through netlink, in a namespace of our own, checked with {@code ip}.
+ * The host end of the veth starts with no address at all (vip-manager 1.0.2 failed on such interfaces).
+ */
+class AddressNetnsTest {
+
+    private static final String IF = "h0";
+    private static NetnsLab lab;
+    private static String host;
+    private static NetnsThread inHost;
+    private static LinuxAddressManager manager;
+
+    @BeforeAll
+    static void setUp() {
+        lab = NetnsLab.create();
+        host = lab.namespace("host");
+        String peer = lab.namespace("peer");
+        lab.veth(host, IF, peer, "p0");
+        inHost = lab.enter(host);
+        manager = inHost.call(() -> LinuxAddressManager.open(IF, Duration.ofSeconds(2), Announcer.DEFAULT_SCHEDULE));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (manager != null) {
+            manager.close();
+        }
+        if (inHost != null) {
+            inHost.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @AfterEach
+    void flush() {
+        lab.ip(host, "addr", "flush", "dev", IF);
+    }
+
+    private static VirtualAddress vip(String ip, int prefix) throws Exception {
+        return new VirtualAddress(InetAddress.getByName(ip), prefix, IF);
+    }
+
+    private static String addrs() {
+        return lab.ip(host, "-o", "addr", "show", "dev", IF);
+    }
+
+    @Test
+    void addsAndRemovesIpv4OnAnInterfaceWithoutOtherAddresses() throws Exception {
+        assertThat(lab.ip(host, "-4", "-o", "addr", "show", "dev", IF)).isBlank();
+        VirtualAddress vip = vip("198.51.100.10", 24);
+
+        inHost.run(() -> manager.add(vip));
+        assertThat(addrs()).contains("inet 198.51.100.10/24 ");
+        assertThat(inHost.call(() -> manager.isPresent(vip))).isTrue();
+
+        inHost.run(() -> manager.remove(vip));
+        assertThat(addrs()).doesNotContain("198.51.100.10");
+        assertThat(inHost.call(() -> manager.isPresent(vip))).isFalse();
+    }
+
+    @Test
+    void addingAPresentAndRemovingAnAbsentAddressAreNotErrors() throws Exception {
+        VirtualAddress vip = vip("198.51.100.11", 24);
+        inHost.run(() -> {
+            manager.add(vip);
+            manager.add(vip);
+        });
+        assertThat(addrs()).containsOnlyOnce("198.51.100.11/24");
+        inHost.run(() -> {
+            manager.remove(vip);
+            manager.remove(vip);
+        });
+        assertThat(addrs()).doesNotContain("198.51.100.11");
+    }
+
+    @Test
+    void isPresentMatchesTheExactAddressOnly() throws Exception {
+        lab.ip(host, "addr", "add", "198.51.100.100/24", "dev", IF);
+        lab.ip(host, "addr", "add", "2001:db8::100/64", "dev", IF, "nodad");
+
+        for (String prefixOfPresent : List.of("198.51.100.10", "198.51.100.1", "2001:db8::10", "2001:db8::1")) {
+            VirtualAddress other = vip(prefixOfPresent, prefixOfPresent.contains(":") ? 64 : 24);
+            assertThat(inHost.call(() -> manager.isPresent(other))).as(prefixOfPresent).isFalse();
+        }
+        assertThat(inHost.call(() -> manager.isPresent(vip("198.51.100.100", 24)))).isTrue();
+        // a different prefix length is still the same address on the interface
+        assertThat(inHost.call(() -> manager.isPresent(vip("198.51.100.100", 32)))).isTrue();
+        assertThat(inHost.call(() -> manager.isPresent(vip("2001:db8::100", 64)))).isTrue();
+    }
+
+    @Test
+    void addsAndRemovesIpv6WithoutDuplicateAddressDetectionDelay() throws Exception {
+        VirtualAddress vip = vip("2001:db8::10", 64);
+        inHost.run(() -> manager.add(vip));
+        String shown = addrs();
+        assertThat(shown).contains("inet6 2001:db8::10/64 ");
+        assertThat(shown).doesNotContain("tentative");
+        assertThat(inHost.call(() -> manager.isPresent(vip))).isTrue();
+
+        inHost.run(() -> manager.remove(vip));
+        assertThat(addrs()).doesNotContain("2001:db8::10/");
+    }
+
+    @Test
+    void removesTheAddressWhateverPrefixItWasAddedWith() throws Exception {
+        lab.ip(host, "addr", "add", "198.51.100.12/32", "dev", IF);
+        lab.ip(host, "addr", "add", "2001:db8::12/128", "dev", IF, "nodad");
+        inHost.run(() -> {
+            manager.remove(vip("198.51.100.12", 24));
+            manager.remove(vip("2001:db8::12", 64));
+        });
+        assertThat(addrs()).doesNotContain("198.51.100.12").doesNotContain("2001:db8::12");
+    }
+
+    @Test
+    void kernelErrorsNameOperationAddressInterfaceAndErrno() throws Exception {
+        lab.ip(host, "link", "add", "name", "gone0", "type", "veth", "peer", "name", "gone1");
+        lab.ip(host, "link", "set", "gone0", "up");
+        LinuxAddressManager doomed = inHost.call(() ->
+                LinuxAddressManager.open("gone0", Duration.ofSeconds(2), Announcer.DEFAULT_SCHEDULE));
+        try {
+            lab.ip(host, "link", "del", "gone0");
+            VirtualAddress vip = new VirtualAddress(InetAddress.getByName("198.51.100.13"), 24, "gone0");
+            assertThatThrownBy(() -> inHost.run(() -> doomed.add(vip)))
+                    .isInstanceOf(NetnsTaskException.class)
+                    .cause().isInstanceOf(NativeException.class)
+                    .hasMessage("adding 198.51.100.13/24 to interface gone0 failed: ENODEV (No such device)");
+            // removing from an interface that no longer exists: the address is certainly not there
+            inHost.run(() -> doomed.remove(vip));
+        } finally {
+            doomed.close();
+        }
+    }
+
+    @Test
+    void announcingOnAnInterfaceThatWentDownNamesItAndTheErrno() throws Exception {
+        lab.ip(host, "link", "add", "name", "flap0", "type", "veth", "peer", "name", "flap1");
+        lab.ip(host, "link", "set", "flap0", "up");
+        LinuxAddressManager flapping = inHost.call(() ->
+                LinuxAddressManager.open("flap0", Duration.ofSeconds(2), Announcer.DEFAULT_SCHEDULE));
+        try {
+            lab.ip(host, "link", "set", "flap0", "down");
+            VirtualAddress vip = new VirtualAddress(InetAddress.getByName("198.51.100.15"), 24, "flap0");
+            assertThatThrownBy(() -> inHost.run(() -> flapping.announce(vip)))
+                    .cause().isInstanceOf(NativeException.class)
+                    .hasMessage("announcing 198.51.100.15 on interface flap0 failed: ENETDOWN (Network is down)");
+        } finally {
+            flapping.close();
+            lab.ip(host, "link", "del", "flap0");
+        }
+    }
+
+    @Test
+    void createFailsClearlyForAMissingInterface() {
+        assertThatThrownBy(() -> inHost.run(() ->
+                LinuxAddressManager.open("nosuch0", Duration.ofSeconds(2), Announcer.DEFAULT_SCHEDULE)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("interface nosuch0 does not exist");
+    }
+
+    @Test
+    void createFailsClearlyForAnInterfaceThatIsDown() {
+        lab.ip(host, "link", "add", "name", "down0", "type", "veth", "peer", "name", "down1");
+        try {
+            assertThatThrownBy(() -> inHost.run(() ->
+                    LinuxAddressManager.open("down0", Duration.ofSeconds(2), Announcer.DEFAULT_SCHEDULE)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("interface down0 is down; bring it up (`ip link set down0 up`) before starting vip4j");
+        } finally {
+            lab.ip(host, "link", "del", "down0");
+        }
+    }
+
+    @Test
+    void refusesAnAddressForAnotherInterface() {
+        assertThatThrownBy(() -> manager.add(new VirtualAddress(InetAddress.getByName("198.51.100.14"), 24, "eth9")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("serves interface h0, not eth9");
+    }
+}
