@@ -101,7 +101,7 @@ public final class VipManager implements AutoCloseable {
             throw new IllegalStateException("VipManager for " + config.virtualAddress() + " cannot be started: it is "
                     + lifecycle.get().name().toLowerCase(java.util.Locale.ROOT) + "; a manager starts once");
         }
-        loop.start("vip4j-loop-" + config.ip().getHostAddress());
+        loop.start("vip4j-loop-" + config.virtualAddress().host());
         watch = dcs.watch(config.triggerKey(), obs -> loop.post(() -> machine.onObservation(obs)));
     }
 

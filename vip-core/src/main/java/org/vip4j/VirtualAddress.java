@@ -31,9 +31,48 @@ public record VirtualAddress(InetAddress address, int prefixLength, String inter
         return !(address instanceof Inet4Address);
     }
 
-    /** {@code 198.51.100.100/24}: the form {@code ip addr} prints. */
+    /** {@code 198.51.100.100/24} or {@code 2001:db8::100/64}: the form {@code ip addr} prints. */
     public String cidr() {
-        return address.getHostAddress() + "/" + prefixLength;
+        return host() + "/" + prefixLength;
+    }
+
+    /** The address alone, IPv6 in its compact RFC 5952 form ({@code 2001:db8::100}). */
+    public String host() {
+        if (address instanceof Inet4Address) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        // the longest run of two or more zero groups becomes "::" (the first one on a tie)
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
     }
 
     @Override

@@ -218,7 +218,7 @@ class VipConfigTest {
             env.put("VIP_NETMASK", "64");
             VipConfig c = VipConfig.builder().fromEnvironment(env).build();
             assertThat(c.virtualAddress().isIpv6()).isTrue();
-            assertThat(c.virtualAddress().cidr()).isEqualTo("2001:db8:0:0:0:0:0:100/64");
+            assertThat(c.virtualAddress().cidr()).isEqualTo("2001:db8::100/64");
         }
 
         @Test

@@ -96,7 +96,7 @@ final class Acquisition {
             switch (conflict.judge(now, owner)) {
                 case FIRST_SEEN -> {
                     notices.notice(Kind.CONFLICT, owner.orElseThrow() + " answers for "
-                            + config.ip().getHostAddress() + " and the DCS does not explain it; not adding for up to "
+                            + config.virtualAddress().host() + " and the DCS does not explain it; not adding for up to "
                             + "takeover-timeout " + Durations.format(config.takeoverTimeout()));
                     return waitUntil(conflict.nextProbeAt());
                 }
@@ -105,7 +105,7 @@ final class Acquisition {
                 }
                 case TAKE_OVER -> {
                     tookOverFrom = owner.orElseThrow();
-                    notices.notice(Kind.CONFLICT, "taking over " + config.ip().getHostAddress() + " from "
+                    notices.notice(Kind.CONFLICT, "taking over " + config.virtualAddress().host() + " from "
                             + tookOverFrom + ": it still answers after takeover-timeout and the DCS still names "
                             + "this node");
                 }

@@ -100,7 +100,7 @@ public final class AddressCalls implements AutoCloseable {
 
     private ExecutorService newExecutor() {
         return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "vip4j-net-" + vip.address().getHostAddress());
+            Thread t = new Thread(r, "vip4j-net-" + vip.host());
             t.setDaemon(true);
             return t;
         });

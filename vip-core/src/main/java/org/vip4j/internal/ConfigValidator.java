@@ -182,7 +182,7 @@ public final class ConfigValidator {
             return "*****";
         }
         return switch (key.kind()) {
-            case ADDRESS -> ((InetAddress) typed).getHostAddress();
+            case ADDRESS -> new org.vip4j.VirtualAddress((InetAddress) typed, 0, "-").host();
             case DURATION_MS, DURATION_S, DURATION_MS_OR_ZERO -> Durations.format((Duration) typed);
             case ENDPOINTS -> {
                 List<String> parts = new ArrayList<>();
