@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vip4j.testing.TestPki;
 import org.vip4j.VipConfig;
 import org.vip4j.dcs.consul.testing.ConsulDouble;
 import org.vip4j.spi.DcsClient;

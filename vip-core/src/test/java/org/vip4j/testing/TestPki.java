@@ -1,4 +1,4 @@
-package org.vip4j.dcs.patroni;
+package org.vip4j.testing;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -28,20 +28,24 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A throw-away CA that issues certificates for 127.0.0.1, and the PEM files and SSL contexts made from them. */
-final class TestPki {
+/**
+ * A throw-away CA that issues certificates for 127.0.0.1, and the PEM files and SSL contexts made from them: for
+ * TLS tests of DCS clients (etcd, Consul, Patroni). Needs {@code org.bouncycastle:bcpkix-jdk18on} on the test class
+ * path.
+ */
+public final class TestPki {
 
     private static final AtomicLong SERIAL = new AtomicLong(1);
 
-    final KeyPair caKeys;
-    final X509Certificate ca;
+    private final KeyPair caKeys;
+    private final X509Certificate ca;
 
     private TestPki(KeyPair caKeys, X509Certificate ca) {
         this.caKeys = caKeys;
         this.ca = ca;
     }
 
-    static TestPki create() throws Exception {
+    public static TestPki create() throws Exception {
         KeyPair keys = rsa();
         X500Name name = new X500Name("CN=vip4j test CA");
         JcaX509v3CertificateBuilder b = builder(name, name, keys);
@@ -50,7 +54,7 @@ final class TestPki {
     }
 
     /** A leaf certificate for 127.0.0.1, usable by a server or a client. */
-    Leaf issue(String cn) throws Exception {
+    public Leaf issue(String cn) throws Exception {
         KeyPair keys = rsa();
         JcaX509v3CertificateBuilder b = builder(new X500Name("CN=vip4j test CA"), new X500Name("CN=" + cn), keys);
         b.addExtension(Extension.subjectAlternativeName, false,
@@ -58,12 +62,12 @@ final class TestPki {
         return new Leaf(keys, sign(b, caKeys));
     }
 
-    Path writeCaPem(Path dir) throws IOException, GeneralSecurityException {
+    public Path writeCaPem(Path dir) throws IOException, GeneralSecurityException {
         return write(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.getEncoded()));
     }
 
     /** A server context presenting {@code leaf}; trusting this CA for client certificates. */
-    SSLContext serverContext(Leaf leaf) throws Exception {
+    public SSLContext serverContext(Leaf leaf) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("server", leaf.keys().getPrivate(), new char[0], new X509Certificate[] {leaf.cert(), ca});
@@ -80,14 +84,14 @@ final class TestPki {
     }
 
     /** A certificate and its key. */
-    record Leaf(KeyPair keys, X509Certificate cert) {
+    public record Leaf(KeyPair keys, X509Certificate cert) {
 
-        Path writeCertPem(Path dir, String name) throws IOException, GeneralSecurityException {
+        public Path writeCertPem(Path dir, String name) throws IOException, GeneralSecurityException {
             return write(dir.resolve(name + ".crt"), pem("CERTIFICATE", cert.getEncoded()));
         }
 
         /** The key as unencrypted PKCS#8 PEM, as {@code openssl pkcs8 -topk8 -nocrypt} writes it. */
-        Path writeKeyPem(Path dir, String name) throws IOException {
+        public Path writeKeyPem(Path dir, String name) throws IOException {
             return write(dir.resolve(name + ".key"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         }
     }

@@ -1,0 +1,250 @@
+package org.vip4j.dcs.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vip4j.spi.LeaderObservation;
+
+/**
+ * Follows one key for every manager that asked for it: a read, then a watch from the revision after that read, backed
+ * by a cheap serializable re-read every period. All state lives on the client's single executor thread, so callbacks
+ * from gRPC are hopped onto it and observations leave in order.
+ *
+ * <p>Revisions keep the stream exact: a watch event at or below the last revision seen (by a read or an earlier
+ * event) is dropped, so a re-read that overtook the watch can never be followed by an older value. After an outage
+ * the watch resumes from the revision after the read that found etcd again; the changes in between are folded into
+ * that read's value, since only the latest leader counts.
+ */
+final class KeyWatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyWatch.class);
+
+    private final String key;
+    private final ByteSequence keyBytes;
+    private final EtcdConnection connection;
+    private final ScheduledExecutorService executor;
+    private final long deadlineMs;
+    private final List<Consumer<LeaderObservation>> sinks = new CopyOnWriteArrayList<>();
+    private final ScheduledFuture<?> tick;
+
+    // executor thread only
+    private LeaderObservation lastDelivered;
+    private long lastRevision;
+    private boolean reachable = true;
+    private boolean readInFlight;
+    private Watch.Watcher watcher;
+    private int watcherEpoch;
+    private int watcherGeneration = -1;
+    private volatile boolean closed;
+
+    KeyWatch(String key, EtcdConnection connection, ScheduledExecutorService executor, long periodMs,
+             long deadlineMs) {
+        this.key = key;
+        this.keyBytes = ByteSequence.from(key, StandardCharsets.UTF_8);
+        this.connection = connection;
+        this.executor = executor;
+        this.deadlineMs = deadlineMs;
+        executor.execute(this::resync);
+        this.tick = executor.scheduleWithFixedDelay(this::tick, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Adds a sink; it gets the current state at once if the key was read already. */
+    void add(Consumer<LeaderObservation> sink) {
+        sinks.add(sink);
+        executor.execute(() -> {
+            if (lastDelivered != null && !closed) {
+                sink.accept(lastDelivered);
+            }
+            if (!reachable && !closed) {
+                sink.accept(new LeaderObservation.Unreachable("etcd " + connection.describe() + " is unreachable"));
+            }
+        });
+    }
+
+    /** Removes a sink; returns true when none is left. */
+    boolean remove(Consumer<LeaderObservation> sink) {
+        sinks.remove(sink);
+        return sinks.isEmpty();
+    }
+
+    void close() {
+        closed = true;
+        tick.cancel(false);
+        executor.execute(this::closeWatcher);
+    }
+
+    // --- executor thread --------------------------------------------------------------------------------------
+
+    /** A full read, then a fresh watch from the revision after it. */
+    private void resync() {
+        if (closed || readInFlight) {
+            return;
+        }
+        closeWatcher();
+        read(false).whenCompleteAsync((r, err) -> {
+            readInFlight = false;
+            if (closed) {
+                return;
+            }
+            if (err != null) {
+                unreachable(Observations.reason(err));
+                connection.rebuildIfReachable();
+                return;
+            }
+            long revision = r.getHeader().getRevision();
+            LeaderObservation obs = Observations.of(r);
+            boolean restored = !reachable;
+            reachable = true;
+            lastRevision = Math.max(lastRevision, revision);
+            if (restored) {
+                LOG.info("etcd {}: reachable again; key {} read at revision {}", connection.describe(), key, revision);
+            }
+            deliver(obs, restored);
+            openWatcher(revision + 1);
+        }, executor);
+    }
+
+    /** Every period: resync if the watch is down, else check it with a cheap read. */
+    private void tick() {
+        if (closed || readInFlight) {
+            return;
+        }
+        if (watcher == null || !reachable || watcherGeneration != connection.generation()) {
+            resync();
+            return;
+        }
+        read(true).whenCompleteAsync((r, err) -> {
+            readInFlight = false;
+            if (closed) {
+                return;
+            }
+            if (err != null) {
+                unreachable(Observations.reason(err));
+                closeWatcher();
+                connection.rebuildIfReachable();
+                return;
+            }
+            long revision = r.getHeader().getRevision();
+            LeaderObservation obs = Observations.of(r);
+            if (revision >= lastRevision && !sameState(obs, lastDelivered)) {
+                LOG.warn("etcd {}: the watch of {} missed a change (read {} at revision {}); watching again",
+                        connection.describe(), key, ObservationText.of(obs), revision);
+                lastRevision = revision;
+                deliver(obs, false);
+                closeWatcher();
+                openWatcher(revision + 1);
+            }
+        }, executor);
+    }
+
+    private CompletableFuture<GetResponse> read(boolean serializable) {
+        readInFlight = true;
+        try {
+            return connection.client().getKVClient()
+                    .get(keyBytes, GetOption.builder().withSerializable(serializable).build())
+                    .orTimeout(deadlineMs, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void openWatcher(long fromRevision) {
+        int epoch = ++watcherEpoch;
+        watcherGeneration = connection.generation();
+        try {
+            watcher = connection.client().getWatchClient().watch(keyBytes,
+                    WatchOption.builder().withRevision(fromRevision).build(),
+                    Watch.listener(
+                            r -> executor.execute(() -> onEvents(epoch, r)),
+                            e -> executor.execute(() -> onWatchError(epoch, e)),
+                            () -> executor.execute(() -> onWatchError(epoch,
+                                    new IllegalStateException("watch closed by the server")))));
+        } catch (RuntimeException e) {
+            onWatchError(epoch, e);
+        }
+    }
+
+    private void onEvents(int epoch, WatchResponse response) {
+        if (closed || epoch != watcherEpoch) {
+            return;
+        }
+        for (WatchEvent e : response.getEvents()) {
+            LeaderObservation obs = Observations.of(e);
+            if (obs.revision() <= lastRevision) {
+                continue; // a read already covered it
+            }
+            lastRevision = obs.revision();
+            deliver(obs, false);
+        }
+    }
+
+    private void onWatchError(int epoch, Throwable error) {
+        if (closed || epoch != watcherEpoch) {
+            return;
+        }
+        closeWatcher();
+        if (error instanceof CompactedException c) {
+            LOG.warn("etcd {}: revision {} of {} was compacted (now {}); reading the key again",
+                    connection.describe(), lastRevision + 1, key, c.getCompactedRevision());
+            resync();
+            return;
+        }
+        unreachable(Observations.reason(error));
+    }
+
+    private void unreachable(String reason) {
+        if (reachable) {
+            reachable = false;
+            LOG.warn("etcd {}: cannot follow {}: {}", connection.describe(), key, reason);
+            deliver(new LeaderObservation.Unreachable("etcd " + connection.describe() + ": " + reason), true);
+        }
+    }
+
+    private void deliver(LeaderObservation obs, boolean evenIfSame) {
+        if (!evenIfSame && obs.equals(lastDelivered)) {
+            return;
+        }
+        if (!(obs instanceof LeaderObservation.Unreachable)) {
+            lastDelivered = obs;
+        }
+        for (Consumer<LeaderObservation> sink : sinks) {
+            try {
+                sink.accept(obs);
+            } catch (RuntimeException e) {
+                LOG.warn("a watch sink for {} threw; the others still get observations", key, e);
+            }
+        }
+    }
+
+    private void closeWatcher() {
+        watcherEpoch++;
+        Watch.Watcher w = watcher;
+        watcher = null;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing a watcher of {} failed", key, e);
+            }
+        }
+    }
+
+    private static boolean sameState(LeaderObservation a, LeaderObservation b) {
+        return b != null && ObservationText.of(a).equals(ObservationText.of(b));
+    }
+}
