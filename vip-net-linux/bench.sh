@@ -3,7 +3,7 @@
 # throw-away network namespace. Needs root. Usage: vip-net-linux/bench.sh [iterations] [subprocess-iterations]
 set -eu
 cd "$(dirname "$0")/.."
-flock /tmp/vip4j-mvn.lock mvn -B -o -q -pl vip-net-linux -am test-compile \
+flock /tmp/vip4j-mvn.lock mvn -B -q -pl vip-net-linux -am test-compile \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="vip-net-linux/target/test-classes:vip-net-linux/target/classes:$(cat vip-net-linux/target/bench.classpath)"

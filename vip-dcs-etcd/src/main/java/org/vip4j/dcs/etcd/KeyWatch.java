@@ -103,7 +103,9 @@ final class KeyWatch {
             }
             if (err != null) {
                 unreachable(Observations.reason(err));
-                connection.rebuildIfReachable();
+                if (connection.rebuildIfReachable()) {
+                    executor.execute(this::resync); // a fresh channel: no reason to wait for the next tick
+                }
                 return;
             }
             long revision = r.getHeader().getRevision();

@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -29,31 +28,29 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback {
 
     private final int size;
-    private final Consumer<Path> tlsSetup;
     private EtcdServer.Tls tls;
     private final List<EtcdServer> members = new ArrayList<>();
     private Path dir;
     private Client client;
     private Thread hook;
 
-    private EtcdExtension(int size, Consumer<Path> tlsSetup) {
+    private EtcdExtension(int size) {
         this.size = size;
-        this.tlsSetup = tlsSetup;
     }
 
     /** One member. */
     public static EtcdExtension single() {
-        return new EtcdExtension(1, null);
+        return new EtcdExtension(1);
     }
 
     /** A cluster of {@code size} members. */
     public static EtcdExtension cluster(int size) {
-        return new EtcdExtension(size, null);
+        return new EtcdExtension(size);
     }
 
     /** One member serving https with the given material. */
     public static EtcdExtension tls(EtcdServer.Tls tls) {
-        EtcdExtension e = new EtcdExtension(1, null);
+        EtcdExtension e = new EtcdExtension(1);
         e.tls = tls;
         return e;
     }
@@ -109,6 +106,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
 
     /** Stops every member (data kept). */
     public void stop() throws InterruptedException {
+        dropClient(); // its channel would sit in gRPC's reconnect backoff after a long outage
         for (EtcdServer m : members) {
             m.stop();
         }
@@ -129,9 +127,24 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
         if (client == null) {
             ClientBuilder b = Client.builder().endpoints(members.stream().map(EtcdServer::clientUrl)
                     .toArray(URI[]::new));
+            if (tls != null) {
+                try {
+                    b.sslContext(ssl -> ssl.trustManager(tls.caFile().toFile())
+                            .keyManager(tls.certFile().toFile(), tls.keyFile().toFile()));
+                } catch (javax.net.ssl.SSLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             client = b.build();
         }
         return client;
+    }
+
+    private synchronized void dropClient() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
     }
 
     public long put(String key, String value) throws Exception {
