@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The vip4j namespace lab: one bridge, a DCS host with a real etcd, three nodes and a client, all in network
+# namespaces this script creates and removes. Nothing touches a real interface; there is no default route.
+#
+#   scripts/lab.sh up                 create the lab and start etcd at 198.51.100.10:2379
+#   scripts/lab.sh down               stop everything the lab started and delete its namespaces
+#   scripts/lab.sh put KEY VALUE      write a key (etcd v3 JSON gateway, from the DCS host)
+#   scripts/lab.sh del KEY            delete a key
+#   scripts/lab.sh holders            print the nodes that have the VIP on eth0
+#   scripts/lab.sh node N CMD...      run a command in node N's namespace (1..3)
+#
+# LAB (default vip4jlab) prefixes every name, so labs of parallel runs never meet. Addresses: 198.51.100.10 etcd,
+# .11-.13 nodes n1-n3, .20 client, .100/24 the VIP.
+set -euo pipefail
+LAB=${LAB:-vip4jlab}
+STATE=${LAB_STATE:-/tmp/$LAB}
+VIP=${LAB_VIP:-198.51.100.100}
+SW=$LAB-sw
+ETCD=${ETCD_BIN:-/usr/bin/etcd}
+
+host_ns() { echo "$LAB-$1"; }
+
+add_host() { # role address
+  local ns; ns=$(host_ns "$1")
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  # both ends created directly inside the namespaces: the root namespace never sees them
+  ip link add eth0 netns "$ns" type veth peer name "p-$1" netns "$SW"
+  ip -n "$SW" link set "p-$1" master br0 up
+  ip -n "$ns" addr add "$2/24" dev eth0
+  ip -n "$ns" link set eth0 up
+}
+
+b64() { printf %s "$1" | base64 -w0; }
+
+gateway() { # path json
+  ip netns exec "$(host_ns dcs)" curl -sS --max-time 5 -X POST "http://127.0.0.1:2379$1" -d "$2"
+}
+
+up() {
+  [ "$(id -u)" -eq 0 ] || { echo "lab.sh: needs root (network namespaces)" >&2; exit 1; }
+  [ -x "$ETCD" ] || { echo "lab.sh: $ETCD missing: apt-get install etcd-server" >&2; exit 1; }
+  if ip netns list | grep -q "^$SW\b"; then down; fi
+  mkdir -p "$STATE"
+  ip netns add "$SW"
+  ip -n "$SW" link add br0 type bridge
+  ip -n "$SW" link set br0 up
+  add_host dcs 198.51.100.10
+  add_host n1 198.51.100.11
+  add_host n2 198.51.100.12
+  add_host n3 198.51.100.13
+  add_host client 198.51.100.20
+  ip netns exec "$(host_ns dcs)" "$ETCD" --name lab --data-dir "$STATE/etcd" \
+    --listen-client-urls http://198.51.100.10:2379,http://127.0.0.1:2379 \
+    --advertise-client-urls http://198.51.100.10:2379 \
+    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+    --initial-cluster lab=http://127.0.0.1:2380 >"$STATE/etcd.log" 2>&1 &
+  echo $! >"$STATE/etcd.pid"
+  for _ in $(seq 1 200); do
+    if ip netns exec "$(host_ns dcs)" curl -s --max-time 1 http://127.0.0.1:2379/health | grep -q true; then
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "lab.sh: etcd did not become healthy; see $STATE/etcd.log" >&2
+  exit 1
+}
+
+down() {
+  for pidfile in "$STATE"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  sleep 0.3
+  for pidfile in "$STATE"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+  # anything still running inside the lab's namespaces was started by the lab
+  for ns in $(ip netns list | awk '{print $1}' | grep "^$LAB-" || true); do
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns delete "$ns" 2>/dev/null || true
+  done
+  rm -rf "$STATE"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  put) gateway /v3/kv/put "{\"key\":\"$(b64 "$2")\",\"value\":\"$(b64 "$3")\"}" >/dev/null ;;
+  del) gateway /v3/kv/deleterange "{\"key\":\"$(b64 "$2")\"}" >/dev/null ;;
+  holders)
+    for n in n1 n2 n3; do
+      if ip -n "$(host_ns "$n")" -o addr show dev eth0 2>/dev/null | grep -q " $VIP/"; then printf '%s ' "$n"; fi
+    done
+    echo ;;
+  node) n=$2; shift 2; exec ip netns exec "$(host_ns "n$n")" "$@" ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,70 @@
+package org.vip4j.examples;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.vip4j.internal.ConfigParsing;
+
+/**
+ * Configures slf4j-simple from {@code log-level} before the first logger exists (slf4j-simple reads its settings
+ * once). The level is looked up in the same order the configuration uses: flags, environment, file.
+ */
+final class LauncherLogging {
+
+    private LauncherLogging() {
+    }
+
+    static void configure(Map<String, String> flags, Map<String, String> env, Map<String, Object> file) {
+        String level = first(flags.get("log-level"), env.get("VIP_LOGLEVEL"), env.get("VIP_LOG_LEVEL"),
+                text(file.get("log-level")))
+                .or(() -> verbose(flags.get("verbose"), env.get("VIP_VERBOSE"), text(file.get("verbose"))))
+                .map(LauncherLogging::slf4jLevel).orElse("info");
+        set("org.slf4j.simpleLogger.defaultLogLevel", level);
+        set("org.slf4j.simpleLogger.showDateTime", "true");
+        set("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        set("org.slf4j.simpleLogger.showThreadName", "false");
+        set("org.slf4j.simpleLogger.showShortLogName", "true");
+        set("org.slf4j.simpleLogger.levelInBrackets", "false");
+        // gRPC and Netty speak up on every reconnect; vip4j's own lines say what matters
+        set("org.slf4j.simpleLogger.log.io.grpc", "warn");
+        set("org.slf4j.simpleLogger.log.io.netty", "warn");
+        set("org.slf4j.simpleLogger.log.io.etcd", "warn");
+    }
+
+    private static Optional<String> first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> verbose(String... values) {
+        return first(values).filter(v -> List.of("true", "yes", "on", "1").contains(v.trim().toLowerCase()))
+                .map(v -> "DEBUG");
+    }
+
+    private static String text(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+
+    private static String slf4jLevel(String configured) {
+        try {
+            return switch (ConfigParsing.logLevel(configured)) {
+                case "DEBUG" -> "debug";
+                case "WARNING" -> "warn";
+                case "ERROR" -> "error";
+                default -> "info";
+            };
+        } catch (IllegalArgumentException e) {
+            return "info"; // the configuration check reports the bad value with the others
+        }
+    }
+
+    private static void set(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.vip4j.examples;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vip4j.internal.ConfigKey;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The command line: {@code vip4j [run|check] [--config FILE] [--<key> VALUE ...]}. One flag per configuration key
+ * of the key table (vip-manager's old names as aliases), so flags can never drift from the keys files and the
+ * environment accept.
+ */
+final class LauncherOptions {
+
+    /** What the command line asked for. */
+    record Parsed(String command, String configFile, boolean keepOnStop, String statusAddress,
+                  Map<String, String> keys, boolean help, boolean version) {
+    }
+
+    private LauncherOptions() {
+    }
+
+    static CommandLine commandLine() {
+        CommandSpec spec = CommandSpec.create().name("vip4j");
+        spec.usageMessage()
+                .description("Keeps a virtual IP on the node that the DCS names as leader (Patroni, any leader "
+                        + "election). A drop-in for vip-manager: its YAML files, VIP_* environment and flags work.")
+                .footer("", "Precedence: flags > VIP_* environment > --config file > defaults.",
+                        "Exit codes: 0 stopped normally, 2 bad configuration, 1 runtime failure.");
+        spec.addPositional(PositionalParamSpec.builder().paramLabel("COMMAND").arity("0..1").type(String.class)
+                .description("run (default): follow the key and hold the VIP while this node leads;",
+                        "check: validate the configuration, print it with sources, and exit 0 or 2")
+                .build());
+        spec.addOption(OptionSpec.builder("--config", "-c").paramLabel("FILE").type(String.class)
+                .description("vip-manager YAML file (also VIP_CONFIG)").build());
+        spec.addOption(OptionSpec.builder("--keep-on-stop").arity("0").type(boolean.class)
+                .description("leave the VIP on the interface at SIGTERM/SIGINT (vip-manager's old behaviour)").build());
+        spec.addOption(OptionSpec.builder("--status-address").paramLabel("HOST:PORT").type(String.class)
+                .description("serve /health, /state and /metrics over HTTP here (off by default)").build());
+        spec.addOption(OptionSpec.builder("--help", "-h").arity("0").type(boolean.class).usageHelp(true)
+                .description("show this help").build());
+        spec.addOption(OptionSpec.builder("--version", "-V").arity("0").type(boolean.class).versionHelp(true)
+                .description("print the version").build());
+        for (ConfigKey key : ConfigKey.values()) {
+            List<String> names = new ArrayList<>(List.of("--" + key.canonical()));
+            key.oldNames().forEach(old -> names.add("--" + old));
+            OptionSpec.Builder b = OptionSpec.builder(names.toArray(String[]::new)).type(String.class)
+                    .paramLabel(key.isSecret() ? "SECRET" : "VALUE")
+                    .description(key.allowed() + " (" + key.envName() + ")");
+            if (key.kind() == ConfigKey.Kind.BOOLEAN) {
+                b.arity("0..1").fallbackValue("true");
+            }
+            spec.addOption(b.build());
+        }
+        CommandLine cl = new CommandLine(spec);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    /** Parses, or throws {@link CommandLine.ParameterException} with picocli's message. */
+    static Parsed parse(CommandLine cl, String... args) {
+        ParseResult r = cl.parseArgs(args);
+        String command = r.hasMatchedPositional(0) ? r.matchedPositionalValue(0, "run") : "run";
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            if (r.hasMatchedOption("--" + key.canonical())) {
+                // the spelling the user typed matters for old-name warnings
+                keys.put(typedName(r, key), r.matchedOptionValue("--" + key.canonical(), ""));
+            }
+        }
+        return new Parsed(command, r.matchedOptionValue("--config", null), r.hasMatchedOption("--keep-on-stop"),
+                r.matchedOptionValue("--status-address", null), keys, r.isUsageHelpRequested(),
+                r.isVersionHelpRequested());
+    }
+
+    private static List<String> names(ConfigKey key) {
+        List<String> names = new ArrayList<>(List.of(key.canonical()));
+        names.addAll(key.oldNames());
+        return names;
+    }
+
+    private static String typedName(ParseResult r, ConfigKey key) {
+        for (String arg : r.originalArgs()) {
+            String bare = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : null;
+            if (bare != null && names(key).contains(bare)) {
+                return bare;
+            }
+        }
+        return key.canonical();
+    }
+}

@@ -1,0 +1,280 @@
+package org.vip4j.examples;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vip4j.VipConfig;
+import org.vip4j.VipConfigException;
+import org.vip4j.VipManager;
+import org.vip4j.internal.ConfigKey;
+import org.vip4j.internal.ConfigLayers;
+import org.vip4j.internal.ConfigParsing;
+import org.vip4j.internal.Providers;
+import org.vip4j.spi.DcsClient;
+import picocli.CommandLine;
+
+/**
+ * The vip4j launcher, a drop-in for vip-manager: {@code java -jar vip4j.jar [run|check] [--config FILE] [--key
+ * VALUE ...]}. Reads flags, the {@code VIP_*} environment and a vip-manager YAML file, starts one
+ * {@link VipManager} per VIP on one shared DCS connection, and on SIGTERM or SIGINT removes the VIPs it holds before
+ * exiting 0.
+ */
+public final class VipManagerMain {
+
+    static final int OK = 0;
+    static final int RUNTIME_FAILURE = 1;
+    static final int BAD_CONFIGURATION = 2;
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<VipManager> managers = Collections.synchronizedList(new ArrayList<>());
+    private DcsClient dcs;
+    private StatusServer status;
+
+    VipManagerMain(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        VipManagerMain main = new VipManagerMain(System.getenv(), System.out, System.err);
+        main.handleSignals();
+        System.exit(main.execute(args));
+    }
+
+    /** Runs a command; for {@code run}, returns only after {@link #requestStop()}. */
+    int execute(String... args) {
+        CommandLine cl = LauncherOptions.commandLine();
+        LauncherOptions.Parsed p;
+        try {
+            p = LauncherOptions.parse(cl, args);
+        } catch (CommandLine.ParameterException e) {
+            err.println("vip4j: " + e.getMessage());
+            err.println("Try 'vip4j --help'.");
+            return BAD_CONFIGURATION;
+        }
+        if (p.help()) {
+            cl.usage(out);
+            return OK;
+        }
+        if (p.version()) {
+            out.println("vip4j " + version());
+            return OK;
+        }
+        if (!p.command().equals("run") && !p.command().equals("check")) {
+            err.println("vip4j: unknown command '" + p.command() + "'; allowed: run, check");
+            return BAD_CONFIGURATION;
+        }
+        List<VipConfig> configs;
+        try {
+            String file = p.configFile() != null ? p.configFile() : env.get("VIP_CONFIG");
+            List<Map<String, Object>> files = file == null ? List.of(Map.of()) : ConfigFile.load(Path.of(file));
+            LauncherLogging.configure(p.keys(), env, files.get(0));
+            configs = configs(files, p.keys());
+        } catch (VipConfigException e) {
+            printProblems(e.problems());
+            return BAD_CONFIGURATION;
+        }
+        Logger log = LoggerFactory.getLogger("org.vip4j.launcher");
+        if (p.command().equals("check")) {
+            configs.forEach(c -> out.print(c.describe()));
+            out.println("configuration OK: " + configs.size() + (configs.size() == 1 ? " VIP" : " VIPs"));
+            return OK;
+        }
+        return run(configs, p, log);
+    }
+
+    /** Stops a running {@code run}: its VIPs are removed (unless --keep-on-stop) and execute returns 0. */
+    void requestStop() {
+        stop.countDown();
+    }
+
+    private List<VipConfig> configs(List<Map<String, Object>> files, Map<String, String> flags) {
+        List<VipConfig> configs = new ArrayList<>();
+        Set<String> problems = new LinkedHashSet<>();
+        for (Map<String, Object> file : files) {
+            VipConfig.Builder b = VipConfig.builder().fromFile(file).fromEnvironment(env);
+            flags.forEach(b::set);
+            try {
+                configs.add(b.build());
+            } catch (VipConfigException e) {
+                problems.addAll(e.problems());
+                problems.addAll(environmentProblems(file, flags));
+            }
+        }
+        for (VipConfig c : configs) {
+            try {
+                Providers.dcs(c.dcsType());
+                Providers.addressManager(c.managerType());
+            } catch (VipConfigException e) {
+                problems.addAll(e.problems());
+            }
+            if (c.managerType().equals("basic")) {
+                interfaceProblem(c.interfaceName()).ifPresent(problems::add);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new VipConfigException(new ArrayList<>(problems));
+        }
+        return configs;
+    }
+
+    /**
+     * For a configuration that did not build: the provider types and the interface as written, so that an unknown
+     * dcs-type or a missing interface shows up with the other problems, not after they are fixed.
+     */
+    private List<String> environmentProblems(Map<String, Object> file, Map<String, String> flags) {
+        ConfigLayers layers = new ConfigLayers();
+        layers.addFile(file);
+        layers.addEnvironment(env);
+        flags.forEach((k, v) -> layers.addOverride(k, v, "--" + k));
+        List<String> problems = new ArrayList<>();
+        String dcsType = layers.effective(ConfigKey.DCS_TYPE).map(ConfigLayers.Entry::text).orElse("etcd");
+        String managerType = layers.effective(ConfigKey.MANAGER_TYPE).map(ConfigLayers.Entry::text).orElse("basic");
+        try {
+            Providers.dcs(ConfigParsing.dcsType(dcsType));
+        } catch (VipConfigException e) {
+            problems.addAll(e.problems());
+        } catch (IllegalArgumentException e) {
+            // reported by the configuration itself
+        }
+        try {
+            Providers.addressManager(ConfigParsing.word(managerType));
+        } catch (VipConfigException e) {
+            problems.addAll(e.problems());
+        } catch (IllegalArgumentException e) {
+            // reported by the configuration itself
+        }
+        if (managerType.trim().equals("basic")) {
+            layers.effective(ConfigKey.INTERFACE).map(ConfigLayers.Entry::text)
+                    .flatMap(VipManagerMain::interfaceProblem).ifPresent(problems::add);
+        }
+        return problems;
+    }
+
+    private int run(List<VipConfig> configs, LauncherOptions.Parsed p, Logger log) {
+        log.info("vip4j {} starting {} VIP(s); effective configuration:", version(), configs.size());
+        configs.forEach(c -> c.describe().lines().forEach(l -> log.info("  {}", l)));
+        try {
+            dcs = VipManager.createDcsClient(configs.get(0));
+            List<VipMetrics> metrics = new ArrayList<>();
+            for (VipConfig c : configs) {
+                VipManager m = VipManager.builder().config(c).dcsClient(dcs).keepVipOnClose(p.keepOnStop()).build();
+                managers.add(m);
+                VipMetrics vm = new VipMetrics(m);
+                m.addListener(vm);
+                metrics.add(vm);
+            }
+            AtomicBoolean first = new AtomicBoolean(true);
+            managers.forEach(m -> m.addListener(e -> {
+                if (first.compareAndSet(true, false)) {
+                    long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+                    log.info("first decision {} ms after JVM start ({} -> {})", ms, e.from(), e.to());
+                }
+            }));
+            if (p.statusAddress() != null) {
+                status = new StatusServer(p.statusAddress(), metrics);
+                log.info("status endpoint on http://{}/ (/health, /state, /metrics)", p.statusAddress());
+            }
+            managers.forEach(VipManager::start);
+        } catch (VipConfigException e) {
+            printProblems(e.problems());
+            shutdown(log);
+            return BAD_CONFIGURATION;
+        } catch (RuntimeException | java.io.IOException e) {
+            err.println("vip4j: cannot start: " + e.getMessage());
+            log.debug("start failure", e);
+            shutdown(log);
+            return RUNTIME_FAILURE;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(log), "vip4j-shutdown"));
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        shutdown(log);
+        return OK;
+    }
+
+    /** Closes every manager (each removes its VIP unless --keep-on-stop), then the DCS client. Runs once. */
+    private void shutdown(Logger log) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (!managers.isEmpty()) {
+            log.info("stopping {} VIP(s)", managers.size());
+        }
+        List<Thread> closers = new ArrayList<>();
+        for (VipManager m : List.copyOf(managers)) {
+            Thread t = new Thread(m::close, "vip4j-close");
+            t.start();
+            closers.add(t);
+        }
+        for (Thread t : closers) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (status != null) {
+            status.close();
+        }
+        if (dcs != null) {
+            dcs.close();
+        }
+    }
+
+    /** SIGTERM and SIGINT stop the launcher in order: VIPs removed, exit code 0 (not 143). */
+    @SuppressWarnings("restriction")
+    private void handleSignals() {
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> requestStop());
+            } catch (IllegalArgumentException e) {
+                // the signal is reserved by the JVM here; the shutdown hook still releases the VIPs
+            }
+        }
+    }
+
+    private void printProblems(List<String> problems) {
+        err.println("vip4j: invalid configuration (" + problems.size()
+                + (problems.size() == 1 ? " problem):" : " problems):"));
+        problems.forEach(pr -> err.println("  - " + pr));
+    }
+
+    private static java.util.Optional<String> interfaceProblem(String name) {
+        try {
+            if (NetworkInterface.getByName(name) != null) {
+                return java.util.Optional.empty();
+            }
+            List<String> found = new ArrayList<>();
+            NetworkInterface.networkInterfaces().forEach(i -> found.add(i.getName()));
+            return java.util.Optional.of("interface=" + name + ": no such interface on this host; found: " + found);
+        } catch (SocketException e) {
+            return java.util.Optional.empty(); // the address manager reports it with more detail at start
+        }
+    }
+
+    static String version() {
+        String v = VipManagerMain.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+}
