@@ -92,7 +92,9 @@ case "${1:-}" in
   del) gateway /v3/kv/deleterange "{\"key\":\"$(b64 "$2")\"}" >/dev/null ;;
   holders)
     for n in n1 n2 n3; do
-      if ip -n "$(host_ns "$n")" -o addr show dev eth0 2>/dev/null | grep -q " $VIP/"; then printf '%s ' "$n"; fi
+      # no `| grep -q` under pipefail: grep exiting early can kill ip with SIGPIPE and hide a holder
+      addrs=$(ip -n "$(host_ns "$n")" -o addr show dev eth0 2>/dev/null || true)
+      case "$addrs" in *" $VIP/"*) printf '%s ' "$n" ;; esac
     done
     echo ;;
   node) n=$2; shift 2; exec ip netns exec "$(host_ns "n$n")" "$@" ;;

@@ -1,0 +1,195 @@
+package org.vip4j.examples;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The namespace lab of {@code scripts/lab.sh} for end-to-end tests: a unique name per run, launcher processes
+ * started inside node namespaces, and everything removed on {@link #close()} or by a shutdown hook.
+ */
+final class Lab implements AutoCloseable {
+
+    static final String VIP = "198.51.100.100";
+    static final String KEY = "/service/e2e/leader";
+
+    private final String name = "v4e" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    private final Path root = Path.of("").toAbsolutePath().getParent();
+    private final Path script = root.resolve("scripts/lab.sh");
+    private final Path jar = root.resolve("vip-examples/target/vip4j.jar");
+    private final Path logs;
+    private final Map<Integer, Process> nodes = new HashMap<>();
+    private final Thread hook = new Thread(this::down, "lab-cleanup");
+
+    private Lab() throws IOException {
+        this.logs = Files.createDirectories(root.resolve("vip-examples/target/e2e-logs/" + name));
+    }
+
+    /** Brings a lab up, or fails saying what is missing. */
+    static Lab up() throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new IllegalStateException("end-to-end tests need root (network namespaces); run ./scripts/test.sh "
+                    + "as root");
+        }
+        Lab lab = new Lab();
+        if (!Files.isRegularFile(lab.jar)) {
+            throw new IllegalStateException(lab.jar + " is missing: these tests run in `mvn verify` after package");
+        }
+        Runtime.getRuntime().addShutdownHook(lab.hook);
+        lab.script("up");
+        return lab;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Starts the launcher on node {@code n} (1..3) with the lab's VIP and key, plus {@code extraArgs}. */
+    Process startNode(int n, String... extraArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name + "-n" + n, "java",
+                "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        cmd.addAll(Arrays.asList(extraArgs));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("n" + n + ".log").toFile()));
+        Map<String, String> env = pb.environment();
+        env.put("VIP_IP", VIP);
+        env.put("VIP_NETMASK", "24");
+        env.put("VIP_INTERFACE", "eth0");
+        env.put("VIP_TRIGGER_KEY", KEY);
+        env.put("VIP_TRIGGER_VALUE", "n" + n);
+        env.put("VIP_DCS_ENDPOINTS", "http://198.51.100.10:2379");
+        Process p = pb.start();
+        nodes.put(n, p);
+        return p;
+    }
+
+    Process node(int n) {
+        return nodes.get(n);
+    }
+
+    /** Waits until node {@code n}'s log shows its first decision. */
+    void awaitStarted(int n) throws Exception {
+        Path log = logs.resolve("n" + n + ".log");
+        await(() -> Files.exists(log) && read(log).contains("first decision"), Duration.ofSeconds(30),
+                () -> "n" + n + " did not start: " + read(log));
+    }
+
+    String log(int n) {
+        return read(logs.resolve("n" + n + ".log"));
+    }
+
+    void put(String value) throws Exception {
+        script("put", KEY, value);
+    }
+
+    void delete() throws Exception {
+        script("del", KEY);
+    }
+
+    /** The nodes that have the VIP on eth0 now. */
+    List<String> holders() throws Exception {
+        String out = script("holders").trim();
+        return out.isEmpty() ? List.of() : List.of(out.split(" "));
+    }
+
+    /** Polls the lab (an outside process offers no event) until exactly {@code expected} hold the VIP. */
+    void awaitHolders(List<String> expected, Duration timeout) throws Exception {
+        await(() -> holders().equals(expected), timeout, () -> {
+            try {
+                return "holders " + holders() + " instead of " + expected;
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+    }
+
+    /** The client pings the VIP and returns the MAC its ARP table then holds for it, or "" when nobody answered. */
+    String clientReaches() throws Exception {
+        Process ping = new ProcessBuilder("ip", "netns", "exec", name + "-client", "ping", "-c1", "-W1", VIP)
+                .redirectErrorStream(true).start();
+        if (!ping.waitFor(5, TimeUnit.SECONDS) || ping.exitValue() != 0) {
+            return "";
+        }
+        String neigh = run("ip", "-n", name + "-client", "neigh", "show", VIP);
+        String[] parts = neigh.trim().split("\\s+");
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (parts[i].equals("lladdr")) {
+                return parts[i + 1];
+            }
+        }
+        return "";
+    }
+
+    String mac(String node) throws Exception {
+        String link = run("ip", "-n", name + "-" + node, "link", "show", "eth0");
+        int i = link.indexOf("link/ether ");
+        return link.substring(i + 11, i + 28);
+    }
+
+    @Override
+    public void close() {
+        down();
+        Runtime.getRuntime().removeShutdownHook(hook);
+    }
+
+    private void down() {
+        nodes.values().forEach(Process::destroyForcibly);
+        try {
+            script("down");
+        } catch (Exception e) {
+            System.err.println("lab " + name + ": cleanup failed: " + e);
+        }
+    }
+
+    private String script(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
+        cmd.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("LAB", name);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("lab.sh " + String.join(" ", args) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void await(Check check, Duration timeout, Supplier<String> why) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!check.ok()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout + ": " + why.get());
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.vip4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three launcher processes (the shaded vip4j.jar) in the namespace lab with a real etcd: the VIP follows the key,
+ * the client always reaches exactly the node the key names, deletes release, SIGTERM releases and exits 0, a crashed
+ * holder's stray VIP is removed when it restarts, and bad configurations exit 2. The tests run in order on one lab.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherEndToEndIT {
+
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static Lab lab;
+
+    @BeforeAll
+    static void startLab() throws Exception {
+        lab = Lab.up();
+        for (int n = 1; n <= 3; n++) {
+            lab.startNode(n);
+        }
+        for (int n = 1; n <= 3; n++) {
+            lab.awaitStarted(n);
+        }
+    }
+
+    @AfterAll
+    static void stopLab() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theVipFollowsTheKeyAndTheClientReachesExactlyThatNode() throws Exception {
+        for (String leader : List.of("n1", "n2", "n3", "n1")) {
+            lab.put(leader);
+            lab.awaitHolders(List.of(leader), SETTLE);
+            assertThat(lab.clientReaches()).as("the client's ARP entry after pinging the VIP (leader %s)", leader)
+                    .isEqualTo(lab.mac(leader));
+            assertThat(lab.holders()).containsExactly(leader);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void deletingTheKeyReleasesTheVipEverywhere() throws Exception {
+        lab.put("n2");
+        lab.awaitHolders(List.of("n2"), SETTLE);
+        lab.delete();
+        lab.awaitHolders(List.of(), SETTLE);
+        assertThat(lab.log(2)).as("released only after the handover grace").contains("HANDOVER_WAIT");
+        assertThat(lab.clientReaches()).isEmpty();
+        assertThat(lab.log(2)).contains("HANDOVER_WAIT").contains("no new leader within handover-grace");
+    }
+
+    @Test
+    @Order(3)
+    void aCrashedHoldersStrayVipIsRemovedWhenItRestarts() throws Exception {
+        lab.put("n1");
+        lab.awaitHolders(List.of("n1"), SETTLE);
+        lab.node(1).destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no chance to clean up
+        lab.put("n2");
+        lab.awaitHolders(List.of("n1", "n2"), SETTLE); // the crashed node's address is still configured
+        lab.startNode(1);
+        lab.awaitHolders(List.of("n2"), Duration.ofSeconds(30));
+        // the log line follows the removal by a moment
+        Lab.await(() -> lab.log(1).contains("removed a stray VIP from eth0"), SETTLE, () -> lab.log(1));
+        assertThat(lab.clientReaches()).isEqualTo(lab.mac("n2"));
+    }
+
+    @Test
+    @Order(4)
+    void sigtermOnTheHolderReleasesTheVipAndExitsZero() throws Exception {
+        lab.awaitStarted(1);
+        lab.put("n3");
+        lab.awaitHolders(List.of("n3"), SETTLE);
+        Process n3 = lab.node(3);
+        n3.destroy(); // SIGTERM
+        assertThat(n3.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(n3.exitValue()).isZero();
+        assertThat(lab.holders()).isEmpty();
+        Lab.await(() -> lab.log(3).contains("VIP removed from eth0 on close"), SETTLE, () -> lab.log(3));
+    }
+
+    @Test
+    @Order(5)
+    void aBadConfigurationExitsTwoNamingTheKey() throws Exception {
+        Path jar = Path.of("").toAbsolutePath().resolve("target/vip4j.jar");
+        Process p = new ProcessBuilder("java", "-jar", jar.toString(), "--ip", "198.51.100.100", "--netmask", "64",
+                "--interface", "lo", "--trigger-key", "/k", "--interval", "soon", "--etcd-password", "hunter2")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(out).contains("--interval=soon").contains("--netmask=64").contains("--etcd-password=*****")
+                .doesNotContain("hunter2").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+}

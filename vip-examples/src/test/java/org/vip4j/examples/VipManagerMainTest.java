@@ -1,0 +1,116 @@
+package org.vip4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's command line, files and exit codes, without starting managers ({@code check}). */
+class VipManagerMainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env, String... args) {
+        return new VipManagerMain(env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).execute(args);
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpAndVersionExitZero() {
+        assertThat(run(Map.of(), "--help")).isZero();
+        assertThat(stdout()).contains("Usage: vip4j").contains("--trigger-key").contains("--iface")
+                .contains("Exit codes: 0 stopped normally, 2 bad configuration, 1 runtime failure");
+        assertThat(run(Map.of(), "--version")).isZero();
+        assertThat(stdout()).contains("vip4j ");
+    }
+
+    @Test
+    void checkPrintsTheEffectiveConfigurationWithSources() {
+        int code = run(Map.of("VIP_IP", "198.51.100.100", "VIP_NETMASK", "24", "VIP_TRIGGER_KEY", "/service/pg/leader"),
+                "check", "--interface", "lo", "--trigger-value", "n1", "--interval", "500ms");
+        assertThat(code).as(stderr()).isZero();
+        assertThat(stdout()).contains("ip                = \"198.51.100.100\"  (env VIP_IP)")
+                .contains("interval          = \"500ms\"  (flag/builder --interval)")
+                .contains("configuration OK: 1 VIP");
+    }
+
+    @Test
+    void aVipManager1xYamlFileWorksUnchanged(@TempDir Path dir) throws Exception {
+        Path yml = Files.writeString(dir.resolve("vip-manager.yml"), String.join("\n",
+                "ip: 198.51.100.100", "mask: 24", "iface: lo", "key: /service/pg/leader", "nodename: pg1",
+                "endpoint_type: etcd3", "endpoints:", "  - http://127.0.0.1:2379", "hosting_type: basic",
+                "retry_num: 2", "retry_after: 250", ""));
+        assertThat(run(Map.of(), "check", "--config", yml.toString())).as(stderr()).isZero();
+        assertThat(stdout()).contains("trigger-value     = \"pg1\"  (file nodename)")
+                .contains("retry-timeout     = \"250ms\"  (file retry_after)");
+    }
+
+    @Test
+    void aMultiVipFileSharesTheDcsSettings(@TempDir Path dir) throws Exception {
+        Path yml = Files.writeString(dir.resolve("vips.yml"), String.join("\n",
+                "dcs-endpoints: http://127.0.0.1:2379", "interface: lo", "netmask: 24", "trigger-value: n1",
+                "vips:", "  - ip: 198.51.100.100", "    trigger-key: /service/a/leader",
+                "  - ip: 198.51.100.101", "    trigger-key: /service/b/leader", ""));
+        assertThat(run(Map.of(), "check", "--config", yml.toString())).as(stderr()).isZero();
+        assertThat(stdout()).contains("configuration OK: 2 VIPs").contains("/service/a/leader")
+                .contains("198.51.100.101");
+    }
+
+    @Test
+    void dcsSettingsInsideAVipEntryAreRefused(@TempDir Path dir) throws Exception {
+        Path yml = Files.writeString(dir.resolve("vips.yml"), String.join("\n",
+                "interface: lo", "netmask: 24", "trigger-value: n1", "vips:",
+                "  - {ip: 198.51.100.100, trigger-key: /a, dcs-endpoints: http://127.0.0.2:2379}", ""));
+        assertThat(run(Map.of(), "check", "--config", yml.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("dcs-endpoints is shared by all VIPs of a file");
+    }
+
+    @Test
+    void everyProblemIsPrintedOncePerLineWithExitTwoAndNoSecret() {
+        int code = run(Map.of("VIP_ETCD_PASSWORD", "hunter2"), "check", "--ip", "198.51.100.300", "--interface",
+                "nope0", "--interval", "soon", "--dcs-type", "zookeeper");
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr()).contains("vip4j: invalid configuration (7 problems):")
+                .contains("  - netmask (VIP_NETMASK, --netmask) is required")
+                .contains("  - --ip=198.51.100.300: not an IP address")
+                .contains("  - --interval=soon: not a duration")
+                .contains("  - trigger-key (VIP_TRIGGER_KEY, --trigger-key) is required")
+                .contains("  - VIP_ETCD_PASSWORD=*****: needs etcd-user as well")
+                .contains("  - dcs-type=zookeeper: no DcsClientProvider of that type on the class path; found: "
+                        + "[consul, etcd, patroni]")
+                .contains("  - interface=nope0: no such interface on this host")
+                .doesNotContain("hunter2").doesNotContain("Exception");
+    }
+
+    @Test
+    void aYamlSyntaxErrorIsABadConfiguration(@TempDir Path dir) throws Exception {
+        Path yml = Files.writeString(dir.resolve("broken.yml"), "ip: [198.51.100.100\nnetmask: 24\n");
+        assertThat(run(Map.of(), "check", "--config", yml.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("config=" + yml + ": not valid YAML");
+        assertThat(run(Map.of(), "check", "--config", dir.resolve("missing.yml").toString())).isEqualTo(2);
+        assertThat(stderr()).contains("missing.yml: no such file");
+    }
+
+    @Test
+    void anUnknownCommandOrFlagIsABadConfiguration() {
+        assertThat(run(Map.of(), "start")).isEqualTo(2);
+        assertThat(stderr()).contains("unknown command 'start'; allowed: run, check");
+        assertThat(run(Map.of(), "--no-such-flag")).isEqualTo(2);
+        assertThat(stderr()).contains("Unknown option: '--no-such-flag'");
+    }
+}
