@@ -28,10 +28,8 @@ import org.vip4j.internal.Durations;
  * in one {@link VipConfigException}.
  *
  * <pre>{@code
- * VipConfig cfg = VipConfig.builder()
- *         .ip(InetAddress.getByName("198.51.100.100")).netmask(24).interfaceName("eth0")
- *         .triggerKey("/service/pg/leader").triggerValue("node1")
- *         .build();
+ * VipConfig cfg = VipConfig.builder().ip(InetAddress.getByName("198.51.100.100")).netmask(24)
+ *         .interfaceName("eth0").triggerKey("/service/pg/leader").triggerValue("node1").build();
  * }</pre>
  */
 public final class VipConfig {
@@ -222,7 +220,7 @@ public final class VipConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(ip(), netmask(), interfaceName(), triggerKey(), triggerValue());
+        return Objects.hash(ip(), netmask(), interfaceName(), triggerKey(), triggerValue()); // equal configs agree
     }
 
     @SuppressWarnings("unchecked")

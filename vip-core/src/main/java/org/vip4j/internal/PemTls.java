@@ -1,4 +1,4 @@
-package org.vip4j.dcs.consul;
+package org.vip4j.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +22,12 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * An {@link SSLContext} from PEM files, as vip-manager takes them: a CA bundle (else the JVM's trust store) and an
- * optional client certificate with its unencrypted PKCS#8 key ({@code -----BEGIN PRIVATE KEY-----}).
+ * optional client certificate with its unencrypted PKCS#8 key ({@code -----BEGIN PRIVATE KEY-----}). Shared by the
+ * DCS providers that speak HTTPS with the JDK client (Consul, Patroni).
+ *
+ * <p>Internal: not part of the vip4j API.
  */
-final class PemTls {
+public final class PemTls {
 
     private PemTls() {
     }
@@ -33,7 +36,7 @@ final class PemTls {
      * @param caKey the configuration key that named {@code ca}, for messages
      * @throws IllegalArgumentException naming the file and key at fault
      */
-    static SSLContext context(Optional<Path> ca, Optional<Path> cert, Optional<Path> key, String caKey,
+    public static SSLContext context(Optional<Path> ca, Optional<Path> cert, Optional<Path> key, String caKey,
             String certKey, String keyKey) {
         try {
             TrustManagerFactory tmf = null;
