@@ -8,6 +8,10 @@
 #   scripts/lab.sh del KEY            delete a key
 #   scripts/lab.sh holders            print the nodes that have the VIP on eth0
 #   scripts/lab.sh node N CMD...      run a command in node N's namespace (1..3)
+#   scripts/lab.sh etcd-stop|etcd-start   stop etcd (SIGTERM, data kept) / start it again
+#   scripts/lab.sh cut N | heal N     pull node N's cable (its bridge port down): no etcd, no news / plug it back
+#   scripts/lab.sh rogue-up|rogue-down    a foreign host on the bridge that owns the VIP / remove it
+#   scripts/lab.sh vip-add N | vip-del N  add or remove the VIP by hand on node N, behind vip4j's back
 #
 # LAB (default vip4jlab) prefixes every name, so labs of parallel runs never meet. Addresses: 198.51.100.10 etcd,
 # .11-.13 nodes n1-n3, .20 client, .100/24 the VIP.
@@ -50,6 +54,10 @@ up() {
   add_host n2 198.51.100.12
   add_host n3 198.51.100.13
   add_host client 198.51.100.20
+  start_etcd
+}
+
+start_etcd() {
   ip netns exec "$(host_ns dcs)" "$ETCD" --name lab --data-dir "$STATE/etcd" \
     --listen-client-urls http://198.51.100.10:2379,http://127.0.0.1:2379 \
     --advertise-client-urls http://198.51.100.10:2379 \
@@ -64,6 +72,13 @@ up() {
   done
   echo "lab.sh: etcd did not become healthy; see $STATE/etcd.log" >&2
   exit 1
+}
+
+stop_etcd() {
+  [ -f "$STATE/etcd.pid" ] || return 0
+  kill "$(cat "$STATE/etcd.pid")" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$(cat "$STATE/etcd.pid")" 2>/dev/null || break; sleep 0.05; done
+  rm -f "$STATE/etcd.pid"
 }
 
 down() {
@@ -98,5 +113,13 @@ case "${1:-}" in
     done
     echo ;;
   node) n=$2; shift 2; exec ip netns exec "$(host_ns "n$n")" "$@" ;;
+  etcd-stop) stop_etcd ;;
+  etcd-start) start_etcd ;;
+  cut) ip -n "$SW" link set "p-n$2" down ;;
+  heal) ip -n "$SW" link set "p-n$2" up ;;
+  rogue-up) add_host rogue 198.51.100.30; ip -n "$(host_ns rogue)" addr add "$VIP/24" dev eth0 ;;
+  rogue-down) ip netns delete "$(host_ns rogue)" ;;
+  vip-add) ip -n "$(host_ns "n$2")" addr add "$VIP/24" dev eth0 ;;
+  vip-del) ip -n "$(host_ns "n$2")" addr del "$VIP/24" dev eth0 ;;
   *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

@@ -28,7 +28,7 @@ final class LauncherLogging {
         // gRPC and Netty speak up on every reconnect; vip4j's own lines say what matters
         set("org.slf4j.simpleLogger.log.io.grpc", "warn");
         set("org.slf4j.simpleLogger.log.io.netty", "warn");
-        set("org.slf4j.simpleLogger.log.io.etcd", "warn");
+        set("org.slf4j.simpleLogger.log.io.etcd", "error"); // jetcd warns on every retry; KeyWatch says it once
     }
 
     private static Optional<String> first(String... values) {

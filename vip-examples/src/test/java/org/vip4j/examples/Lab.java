@@ -88,6 +88,24 @@ final class Lab implements AutoCloseable {
         return read(logs.resolve("n" + n + ".log"));
     }
 
+    /** Runs a lab.sh fault control: etcd-stop, etcd-start, cut N, heal N, rogue-up, rogue-down, vip-add N, vip-del N. */
+    void control(String... args) throws Exception {
+        script(args);
+    }
+
+    /** Whether node {@code n} has the VIP on eth0 now: one {@code ip} call, a few milliseconds. */
+    boolean holds(int n) throws Exception {
+        return run("ip", "-n", name + "-n" + n, "-o", "addr", "show", "dev", "eth0").contains(" " + VIP + "/");
+    }
+
+    /** Milliseconds until {@code holds(n)} equals {@code expected}, polling, or fails after {@code timeout}. */
+    long millisUntil(int n, boolean expected, Duration timeout) throws Exception {
+        long start = System.nanoTime();
+        await(() -> holds(n) == expected, timeout, () -> "n" + n + (expected ? " never held" : " still holds")
+                + " the VIP");
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
     void put(String value) throws Exception {
         script("put", KEY, value);
     }
@@ -181,7 +199,7 @@ final class Lab implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within " + timeout + ": " + why.get());
             }
-            TimeUnit.MILLISECONDS.sleep(20);
+            TimeUnit.MILLISECONDS.sleep(5);
         }
     }
 
