@@ -54,6 +54,11 @@ final class Lab implements AutoCloseable {
         return name;
     }
 
+    /** Where this lab's logs and scratch files go. */
+    Path logs() {
+        return logs;
+    }
+
     /** Starts the launcher on node {@code n} (1..3) with the lab's VIP and key, plus {@code extraArgs}. */
     Process startNode(int n, String... extraArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name + "-n" + n, "java",
