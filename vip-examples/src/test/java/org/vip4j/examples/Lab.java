@@ -61,12 +61,22 @@ final class Lab implements AutoCloseable {
 
     /** Starts the launcher on node {@code n} (1..3) with the lab's VIP and key, plus {@code extraArgs}. */
     Process startNode(int n, String... extraArgs) throws IOException {
+        return startNode(n, true, extraArgs);
+    }
+
+    /** Starts the launcher on node {@code n}; without {@code labEnvironment}, the arguments say everything. */
+    Process startNode(int n, boolean labEnvironment, String... extraArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name + "-n" + n, "java",
                 "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
         cmd.addAll(Arrays.asList(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("n" + n + ".log").toFile()));
         Map<String, String> env = pb.environment();
+        if (!labEnvironment) {
+            Process p = pb.start();
+            nodes.put(n, p);
+            return p;
+        }
         env.put("VIP_IP", VIP);
         env.put("VIP_NETMASK", "24");
         env.put("VIP_INTERFACE", "eth0");
@@ -100,7 +110,11 @@ final class Lab implements AutoCloseable {
 
     /** Whether node {@code n} has the VIP on eth0 now: one {@code ip} call, a few milliseconds. */
     boolean holds(int n) throws Exception {
-        return run("ip", "-n", name + "-n" + n, "-o", "addr", "show", "dev", "eth0").contains(" " + VIP + "/");
+        return holds(n, VIP);
+    }
+
+    boolean holds(int n, String vip) throws Exception {
+        return run("ip", "-n", name + "-n" + n, "-o", "addr", "show", "dev", "eth0").contains(" " + vip + "/");
     }
 
     /** Milliseconds until {@code holds(n)} equals {@code expected}, polling, or fails after {@code timeout}. */
