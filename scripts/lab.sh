@@ -13,6 +13,7 @@
 #   scripts/lab.sh rogue-up|rogue-down    a foreign host on the bridge that owns the VIP / remove it
 #   scripts/lab.sh vip-add N | vip-del N  add or remove the VIP by hand on node N, behind vip4j's back
 #
+# LAB_ETCD_V2=1 also serves etcd's v2 API (for vip-manager 1.0.2, which speaks nothing else).
 # LAB (default vip4jlab) prefixes every name, so labs of parallel runs never meet. Addresses: 198.51.100.10 etcd,
 # .11-.13 nodes n1-n3, .20 client, .100/24 the VIP.
 set -euo pipefail
@@ -62,7 +63,7 @@ start_etcd() {
     --listen-client-urls http://198.51.100.10:2379,http://127.0.0.1:2379 \
     --advertise-client-urls http://198.51.100.10:2379 \
     --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
-    --initial-cluster lab=http://127.0.0.1:2380 >"$STATE/etcd.log" 2>&1 &
+    --initial-cluster lab=http://127.0.0.1:2380 ${LAB_ETCD_V2:+--enable-v2=true} >"$STATE/etcd.log" 2>&1 &
   echo $! >"$STATE/etcd.pid"
   for _ in $(seq 1 200); do
     if ip netns exec "$(host_ns dcs)" curl -s --max-time 1 http://127.0.0.1:2379/health | grep -q true; then

@@ -11,10 +11,24 @@ final class TestProviders {
     private TestProviders() {
     }
 
-    public static final class Memory implements DcsClientProvider {
+    /** A provider of one type and SPI version, making in-memory clients. */
+    abstract static class Typed implements DcsClientProvider {
+        private final String type;
+        private final int version;
+
+        Typed(String type, int version) {
+            this.type = type;
+            this.version = version;
+        }
+
+        @Override
+        public int spiVersion() {
+            return version;
+        }
+
         @Override
         public String type() {
-            return "memory";
+            return type;
         }
 
         @Override
@@ -23,45 +37,28 @@ final class TestProviders {
         }
     }
 
-    public static final class TwinA implements DcsClientProvider {
-        @Override
-        public String type() {
-            return "twin";
-        }
-
-        @Override
-        public DcsClient create(VipConfig config) {
-            return new InMemoryDcs();
+    public static final class Memory extends Typed {
+        public Memory() {
+            super("memory", SPI_VERSION);
         }
     }
 
-    public static final class TwinB implements DcsClientProvider {
-        @Override
-        public String type() {
-            return "twin";
+    public static final class TwinA extends Typed {
+        public TwinA() {
+            super("twin", SPI_VERSION);
         }
+    }
 
-        @Override
-        public DcsClient create(VipConfig config) {
-            return new InMemoryDcs();
+    public static final class TwinB extends Typed {
+        public TwinB() {
+            super("twin", SPI_VERSION);
         }
     }
 
     /** Built for a future SPI: must be left out with a warning. */
-    public static final class FromTheFuture implements DcsClientProvider {
-        @Override
-        public int spiVersion() {
-            return SPI_VERSION + 1;
-        }
-
-        @Override
-        public String type() {
-            return "future";
-        }
-
-        @Override
-        public DcsClient create(VipConfig config) {
-            return new InMemoryDcs();
+    public static final class FromTheFuture extends Typed {
+        public FromTheFuture() {
+            super("future", SPI_VERSION + 1);
         }
     }
 }

@@ -30,12 +30,7 @@ class FailureMatrixIT {
     static void startLab() throws Exception {
         Files.writeString(REPORT, "| scenario | measured | bound |\n|---|---|---|\n");
         lab = Lab.up();
-        for (int n = 1; n <= 3; n++) {
-            lab.startNode(n);
-        }
-        for (int n = 1; n <= 3; n++) {
-            lab.awaitStarted(n);
-        }
+        lab.startAll();
     }
 
     @AfterAll

@@ -59,6 +59,16 @@ final class Lab implements AutoCloseable {
         return logs;
     }
 
+    /** Starts the launcher on all three nodes with the lab's VIP and key, and waits for each first decision. */
+    void startAll() throws Exception {
+        for (int n = 1; n <= 3; n++) {
+            startNode(n);
+        }
+        for (int n = 1; n <= 3; n++) {
+            awaitStarted(n);
+        }
+    }
+
     /** Starts the launcher on node {@code n} (1..3) with the lab's VIP and key, plus {@code extraArgs}. */
     Process startNode(int n, String... extraArgs) throws IOException {
         return startNode(n, true, extraArgs);

@@ -28,12 +28,7 @@ class LauncherEndToEndIT {
     @BeforeAll
     static void startLab() throws Exception {
         lab = Lab.up();
-        for (int n = 1; n <= 3; n++) {
-            lab.startNode(n);
-        }
-        for (int n = 1; n <= 3; n++) {
-            lab.awaitStarted(n);
-        }
+        lab.startAll();
     }
 
     @AfterAll

@@ -14,8 +14,8 @@ import org.vip4j.spi.LeaderObservation;
 
 /**
  * Polls Patroni every {@code interval} on its own thread and delivers what changed. Patroni's REST API has no watch,
- * so this is the only way; an answer that repeats the last one is not delivered again, and an outage is reported
- * once (the log has every reason at DEBUG).
+ * so this is the only way. Every answer is delivered (a repeat costs the manager nothing, and it may have acted on a
+ * confirmation this poll never sampled); changes and an outage are logged once each.
  */
 final class PatroniPoll implements DcsWatch, Runnable {
 
@@ -87,6 +87,10 @@ final class PatroniPoll implements DcsWatch, Runnable {
                 return;
             }
             if (obs.equals(last)) {
+                // delivered again on purpose: a poll has no event stream to catch up from, and the manager may have
+                // acted on a confirmation this poll never sampled (200 -> 503 -> 200 between two polls); a repeat
+                // is cheap and the manager ignores what it already knows
+                deliverQuietly(obs);
                 return;
             }
             if (outage) {
@@ -104,6 +108,14 @@ final class PatroniPoll implements DcsWatch, Runnable {
             } catch (RuntimeException e) {
                 LOG.error("watch listener for Patroni {} threw on {}", rest.url(), obs, e);
             }
+        }
+    }
+
+    private void deliverQuietly(LeaderObservation obs) {
+        try {
+            sink.accept(obs);
+        } catch (RuntimeException e) {
+            LOG.error("watch listener for Patroni {} threw on {}", rest.url(), obs, e);
         }
     }
 
