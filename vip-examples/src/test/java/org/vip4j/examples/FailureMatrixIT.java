@@ -121,7 +121,7 @@ class FailureMatrixIT {
         long readded = lab.millisUntil(2, true, Duration.ofSeconds(5));
         report("6. VIP removed by hand on the holder: re-added after", readded + " ms", "one interval (1 s) + one "
                 + "probe window (200 ms)");
-        assertThat(readded).isLessThanOrEqualTo(1_500);
+        assertThat(readded).isLessThanOrEqualTo(2_000); // worst case ~1.25 s; slack for a loaded machine
         lab.control("vip-add", "3");
         long removed = lab.millisUntil(3, false, Duration.ofSeconds(5));
         report("6. VIP added by hand on a non-leader: removed after", removed + " ms", "one interval (1 s)");

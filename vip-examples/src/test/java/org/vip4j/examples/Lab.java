@@ -30,6 +30,7 @@ final class Lab implements AutoCloseable {
     private final Path logs;
     private final Map<Integer, Process> nodes = new HashMap<>();
     private final Thread hook = new Thread(this::down, "lab-cleanup");
+    private boolean etcdV2;
 
     private Lab() throws IOException {
         this.logs = Files.createDirectories(root.resolve("vip-examples/target/e2e-logs/" + name));
@@ -37,6 +38,11 @@ final class Lab implements AutoCloseable {
 
     /** Brings a lab up, or fails saying what is missing. */
     static Lab up() throws Exception {
+        return up(false);
+    }
+
+    /** A lab whose etcd also serves the v2 API (for vip-manager 1.0.2). */
+    static Lab up(boolean etcdV2) throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("end-to-end tests need root (network namespaces); run ./scripts/test.sh "
                     + "as root");
@@ -45,6 +51,7 @@ final class Lab implements AutoCloseable {
         if (!Files.isRegularFile(lab.jar)) {
             throw new IllegalStateException(lab.jar + " is missing: these tests run in `mvn verify` after package");
         }
+        lab.etcdV2 = etcdV2;
         Runtime.getRuntime().addShutdownHook(lab.hook);
         lab.script("up");
         return lab;
@@ -94,6 +101,16 @@ final class Lab implements AutoCloseable {
         env.put("VIP_TRIGGER_VALUE", "n" + n);
         env.put("VIP_DCS_ENDPOINTS", "http://198.51.100.10:2379");
         Process p = pb.start();
+        nodes.put(n, p);
+        return p;
+    }
+
+    /** Runs {@code command} in node {@code n}'s namespace as that node's process (another VIP daemon, say). */
+    Process startCommand(int n, List<String> command) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name + "-n" + n));
+        cmd.addAll(command);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("n" + n + ".log").toFile())).start();
         nodes.put(n, p);
         return p;
     }
@@ -203,6 +220,9 @@ final class Lab implements AutoCloseable {
         cmd.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("LAB", name);
+        if (etcdV2) {
+            pb.environment().put("LAB_ETCD_V2", "1");
+        }
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
