@@ -11,6 +11,13 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# the Patroni lab (PatroniLabIT, scripts/patroni-lab.sh): Debian's Patroni with its etcd client, PostgreSQL 15,
+# psycopg2 for the lab's client; the system python3, whatever else is first on PATH
+[ -x /usr/bin/patroni ] || need+=(patroni)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
+command -v psql >/dev/null 2>&1 || need+=(postgresql-client-15)
+/usr/bin/python3 -c 'import etcd' >/dev/null 2>&1 || need+=(python3-etcd)
+/usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || need+=(python3-psycopg2)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "vip4j: missing ${need[*]}; run as root (or: apt-get install ${need[*]})" >&2

@@ -3,6 +3,7 @@ package org.vip4j.internal;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import org.vip4j.DcsLossPolicy;
 import org.vip4j.VipConfig;
 import org.vip4j.VipEvent.Kind;
@@ -42,6 +43,7 @@ public final class VipStateMachine {
     private final long retryMs;
     private final long graceMs;
     private final Acquisition acquisition;
+    private final Handoff handoff = new Handoff();
 
     private volatile VipState state = VipState.STARTING;
     private String leader;
@@ -76,7 +78,8 @@ public final class VipStateMachine {
 
     /** When the loop must call {@link #onTick()} next, in clock millis. */
     public long nextWakeMillis() {
-        long next = Math.min(nextReconcileAt, Math.min(retryAt, Math.min(graceUntil, acquisition.nextAttemptAt())));
+        long next = Math.min(Math.min(nextReconcileAt, handoff.nextWakeAt()),
+                Math.min(retryAt, Math.min(graceUntil, acquisition.nextAttemptAt())));
         if (wantsConfirms()) {
             next = Math.min(next, keepalive.nextAt());
         }
@@ -139,6 +142,9 @@ public final class VipStateMachine {
             return;
         }
         long now = clock.millis();
+        if (handoff.due(now)) {
+            handOff(now);
+        }
         if (now >= graceUntil) {
             graceUntil = NEVER;
             release(VipState.STANDBY, Kind.LEADER_CHANGED,
@@ -169,6 +175,7 @@ public final class VipStateMachine {
             return;
         }
         graceUntil = NEVER;
+        handoff.cancel();
         boolean present = vipHeld;
         if (!keepVip) {
             try {
@@ -231,10 +238,25 @@ public final class VipStateMachine {
 
     private void holderSees(LeaderObservation obs, boolean changed, String change) {
         if (isLeaderMe()) {
-            if (graceUntil != NEVER) {
+            if (graceUntil != NEVER || handoff.active()) {
                 graceUntil = NEVER;
+                handoff.cancel();
                 notice(Kind.LEADER_CHANGED, change + " within handover-grace; VIP kept without a flap");
             }
+            return;
+        }
+        if (handoff.active()) {
+            if (obs instanceof LeaderObservation.Leader l) {
+                handoff.retarget(l.value());
+            }
+            return;
+        }
+        if (obs instanceof LeaderObservation.Leader l && graceUntil != NEVER) {
+            // the put that ends a watched delete: keep the VIP until the new leader has it (see Handoff)
+            handoff.begin(clock.millis(), graceUntil, l.value());
+            graceUntil = NEVER;
+            notice(Kind.HANDOVER_WAIT, change + "; keeping the VIP until " + l.value() + " answers for it, "
+                    + "at most until handover-grace ends");
             return;
         }
         if (obs instanceof LeaderObservation.NoLeader && graceMs > 0) {
@@ -263,7 +285,7 @@ public final class VipStateMachine {
                         + ") during acquisition; VIP not added");
             }
             case HOLDING -> {
-                if (graceUntil != NEVER) {
+                if (graceUntil != NEVER || handoff.active()) {
                     release(VipState.DCS_LOST, Kind.DCS_LOST, "DCS unreachable (" + reason
                             + ") during handover-grace; a lost DCS never gets a grace");
                 } else if (wasReachable) {
@@ -301,8 +323,28 @@ public final class VipStateMachine {
         }
     }
 
+    /** One make-before-break probe: release once the successor answers, or when the grace has run out. */
+    private void handOff(long now) {
+        String successor = handoff.successor();
+        try {
+            Optional<String> owner = handoff.probe(address, now);
+            if (owner.isPresent()) {
+                release(VipState.STANDBY, Kind.LEADER_CHANGED, successor + " answers for "
+                        + config.virtualAddress().host() + " (" + owner.get() + ") " + handoff.waited(clock.millis())
+                        + " ms after the key named it; handed over");
+            } else if (handoff.expired(clock.millis())) {
+                release(VipState.STANDBY, Kind.LEADER_CHANGED, successor + " did not answer for "
+                        + config.virtualAddress().host() + " within handover-grace; releasing anyway");
+            }
+        } catch (IOException e) {
+            release(VipState.STANDBY, Kind.LEADER_CHANGED, "probing for " + successor + " failed ("
+                    + e.getMessage() + "); releasing now");
+        }
+    }
+
     private void release(VipState to, Kind kind, String why) {
         graceUntil = NEVER;
+        handoff.cancel();
         transition(VipState.RELEASING, kind, why);
         try {
             address.remove();

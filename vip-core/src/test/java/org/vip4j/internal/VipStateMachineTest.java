@@ -397,7 +397,7 @@ class VipStateMachineTest {
     class HandoverGrace {
 
         @Test
-        void aDeleteKeepsTheVipUntilTheNextLeaderAppearsThenReleasesAtOnce() {
+        void aDeleteKeepsTheVipUntilTheNextLeaderAnswersForItThenReleases() {
             try (Harness h = new Harness("n1")) {
                 h.dcs.put(Harness.KEY, "n1");
                 h.start();
@@ -406,8 +406,70 @@ class VipStateMachineTest {
                 assertThat(h.kinds()).contains(HANDOVER_WAIT);
                 h.advance(ms(100));
                 h.put("n2");
+                assertThat(h.holds()).as("no window without a holder: n2 has not added yet").isTrue();
+                h.advance(ms(3));
+                assertThat(h.holds()).isTrue();
+                h.net.foreignOwner("MAC 02:00:00:00:00:02"); // n2 added and announced
+                h.advance(ms(1));
                 assertThat(h.holds()).isFalse();
                 assertThat(h.state()).isEqualTo(VipState.STANDBY);
+                assertThat(h.events.get(h.events.size() - 2).reason()).contains("n2 answers for 198.51.100.100");
+            }
+        }
+
+        @Test
+        void aSuccessorThatNeverAnswersGetsTheRestOfTheGraceOnly() {
+            try (Harness h = new Harness("n1")) {
+                h.dcs.put(Harness.KEY, "n1");
+                h.start();
+                h.delete();
+                h.advance(ms(100));
+                h.put("n2");
+                h.advance(ms(149));
+                assertThat(h.holds()).isTrue();
+                h.advance(ms(1));
+                assertThat(h.holds()).isFalse();
+                assertThat(h.events.get(h.events.size() - 2).reason()).contains("n2 did not answer");
+            }
+        }
+
+        @Test
+        void theKeyComingBackDuringTheHandoffKeepsTheVipWithoutAFlap() {
+            try (Harness h = new Harness("n1")) {
+                h.dcs.put(Harness.KEY, "n1");
+                h.start();
+                h.delete();
+                h.put("n2");
+                h.put("n1");
+                h.advance(Duration.ofSeconds(2));
+                assertThat(h.holds()).isTrue();
+                assertThat(h.net.count(REMOVE)).isZero();
+            }
+        }
+
+        @Test
+        void aLostDcsDuringTheHandoffReleasesAtOnce() {
+            try (Harness h = new Harness("n1")) {
+                h.dcs.put(Harness.KEY, "n1");
+                h.start();
+                h.delete();
+                h.put("n2");
+                h.dcs.goUnreachable("connection refused");
+                h.run();
+                assertThat(h.holds()).isFalse();
+                assertThat(h.state()).isEqualTo(VipState.DCS_LOST);
+            }
+        }
+
+        @Test
+        void aDirectChangeToAnotherNodeWithoutADeleteStillReleasesAtOnce() {
+            try (Harness h = new Harness("n1")) {
+                h.dcs.put(Harness.KEY, "n1");
+                h.start();
+                long probes = h.net.count(PROBE);
+                h.put("n2");
+                assertThat(h.holds()).isFalse();
+                assertThat(h.net.count(PROBE)).isEqualTo(probes);
             }
         }
 
@@ -550,6 +612,8 @@ class VipStateMachineTest {
                 h.put("n1");
                 h.delete();
                 h.put("n3");
+                h.net.foreignOwner("MAC 02:00:00:00:00:03"); // n3 took the VIP over
+                h.advance(ms(1));
                 h.dcs.goUnreachable("refused");
                 h.dcs.restore();
                 h.run();

@@ -25,6 +25,11 @@ final class SwitchTimeline {
     final List<Long> takeovers = new ArrayList<>();
     final List<Long> releases = new ArrayList<>();
     final List<Long> overlaps = new ArrayList<>();
+    /** Periods with nobody holding the VIP, once somebody had it: where a client's packets go nowhere. */
+    final List<Long> gaps = new ArrayList<>();
+    /** Every period with no holder and with two, as {start, length}, in time order. */
+    final List<long[]> gapPeriods = new ArrayList<>();
+    final List<long[]> overlapPeriods = new ArrayList<>();
     int settled;
     int missed;
 
@@ -47,6 +52,7 @@ final class SwitchTimeline {
         Collections.sort(takeovers);
         Collections.sort(releases);
         Collections.sort(overlaps);
+        Collections.sort(gaps);
     }
 
     long longOverlaps(long thresholdMicros) {
@@ -56,6 +62,8 @@ final class SwitchTimeline {
     private void sweep(int initialHolder) {
         Set<Integer> holders = new HashSet<>(initialHolder > 0 ? List.of(initialHolder) : List.of());
         long overlapStart = -1;
+        long gapStart = -1;
+        boolean held = !holders.isEmpty();
         timeline.put(Long.MIN_VALUE, Set.copyOf(holders));
         for (var e : events.entrySet()) {
             for (int[] change : e.getValue()) {
@@ -69,8 +77,17 @@ final class SwitchTimeline {
                 overlapStart = e.getKey();
             } else if (holders.size() < 2 && overlapStart >= 0) {
                 overlaps.add(e.getKey() - overlapStart);
+                overlapPeriods.add(new long[] {overlapStart, e.getKey() - overlapStart});
                 overlapStart = -1;
             }
+            if (holders.isEmpty() && held && gapStart < 0) {
+                gapStart = e.getKey();
+            } else if (!holders.isEmpty() && gapStart >= 0) {
+                gaps.add(e.getKey() - gapStart);
+                gapPeriods.add(new long[] {gapStart, e.getKey() - gapStart});
+                gapStart = -1;
+            }
+            held |= !holders.isEmpty();
             timeline.put(e.getKey(), Set.copyOf(holders));
         }
     }
@@ -106,7 +123,8 @@ final class SwitchTimeline {
         }
     }
 
-    private Long first(long from, long to, int node, int delta) {
+    /** When node {@code node} first gained ({@code delta} 1) or lost (-1) the VIP in [from, to), or null. */
+    Long first(long from, long to, int node, int delta) {
         for (var e : events.subMap(from, to).entrySet()) {
             for (int[] change : e.getValue()) {
                 if (change[0] == node && change[1] == delta) {

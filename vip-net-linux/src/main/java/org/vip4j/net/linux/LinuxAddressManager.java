@@ -225,7 +225,7 @@ final class LinuxAddressManager implements AddressManager {
                 mac = link.mac();
             }
             Optional<String> owner = ConflictProber.probe(socket, mac, vip.address().getAddress(), timeout);
-            owner.ifPresent(o -> LOG.warn("{} answers for {} on {}", o, vip.address().getHostAddress(),
+            owner.ifPresent(o -> LOG.debug("{} answers for {} on {}", o, vip.address().getHostAddress(),
                     interfaceName));
             return owner;
         }

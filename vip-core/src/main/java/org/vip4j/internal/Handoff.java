@@ -1,0 +1,79 @@
+package org.vip4j.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Make-before-break at the end of a watched handover: after the key was deleted (handover-grace) and then names
+ * another node, the old holder keeps the VIP until that node answers ARP/ND for it, then removes it. Releasing at
+ * the put instead leaves a window in which nobody owns the address: every SYN sent into it is dropped and the
+ * client waits for TCP's one-second retransmit, while a few milliseconds of two owners cost a client nothing (the
+ * old primary is already down and answers with a reset, and the new holder's announcement moves ARP caches).
+ * Bounded by the grace: a successor that never shows up does not keep the VIP here longer than a deleted key would.
+ *
+ * <p>Internal: not part of the vip4j API.
+ */
+final class Handoff {
+
+    private static final long NEVER = Long.MAX_VALUE;
+    /**
+     * One probe listens this long and returns as soon as the successor's reply or announcement arrives, so the
+     * two-owner overlap is the successor's announcement latency, not this window.
+     */
+    private static final Duration WINDOW = Duration.ofMillis(3);
+
+    private long startedAt;
+    private long until = NEVER;
+    private long nextProbeAt = NEVER;
+    private String successor;
+
+    /** Starts waiting at {@code now} for {@code successor} to answer, until {@code deadline} at the latest. */
+    void begin(long now, long deadline, String successor) {
+        this.startedAt = now;
+        this.until = deadline;
+        this.nextProbeAt = now;
+        this.successor = successor;
+    }
+
+    boolean active() {
+        return until != NEVER;
+    }
+
+    /** The key moved on to yet another node while we wait: wait for that one. */
+    void retarget(String node) {
+        successor = node;
+    }
+
+    String successor() {
+        return successor;
+    }
+
+    void cancel() {
+        until = NEVER;
+        nextProbeAt = NEVER;
+    }
+
+    long nextWakeAt() {
+        return nextProbeAt;
+    }
+
+    boolean due(long now) {
+        return active() && now >= nextProbeAt;
+    }
+
+    boolean expired(long now) {
+        return now >= until;
+    }
+
+    long waited(long now) {
+        return now - startedAt;
+    }
+
+    /** One probe; schedules the next a millisecond later when nobody answered. */
+    Optional<String> probe(AddressCalls address, long now) throws IOException {
+        Optional<String> owner = address.probe(WINDOW);
+        nextProbeAt = owner.isPresent() ? NEVER : now + 1;
+        return owner;
+    }
+}
