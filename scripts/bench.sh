@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks in the namespace lab; writes docs/benchmark.md and docs/benchmark.png.
-# Usage: scripts/bench.sh [switches=50]   (about 12 min at 50 switches on 2 cores)
+# Usage: scripts/bench.sh [switches=50]   (about 15 min at 50 switches on 2 cores, waits included)
 #
 # Each part is one Java class under vip-examples/src/test that prints its own Markdown section ("## ..."):
 #   SideBySideBench  vip4j vs vip-manager 1.0.2: switches, GARP at the client, start-up, idle cost, the PNG
