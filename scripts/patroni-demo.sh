@@ -18,11 +18,13 @@ trap cleanup EXIT INT TERM
 rest() { ip netns exec "$LAB-client" curl -s -o /dev/null --max-time 2 -w '%{http_code}' "http://198.51.100.1$1:8008/$2" || true; }
 await() { # what, command...
   local what=$1; shift
-  for _ in $(seq 1 600); do "$@" && return 0; sleep 0.1; done
+  for _ in $(seq 1 600); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "   $what did not happen within 60 s; Patroni logs: $STATE/patroni-n*.log" >&2; exit 1
 }
+is_primary() { [ "$(rest "$1" primary)" = 200 ]; }
+holder_is() { [ "$(scripts/lab.sh holders)" = "$1 " ]; }
 streaming() { [ "$(scripts/patroni-lab.sh psql "198.51.100.1$1" \
-  "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'" 2>/dev/null)" = 2 ]; }
+  "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND application_name LIKE 'n_'" 2>/dev/null)" = 2 ]; }
 via_vip() {
   local out
   out=$(scripts/patroni-lab.sh psql "SELECT current_setting('data_directory'), pg_is_in_recovery()" 2>&1) \
@@ -35,7 +37,7 @@ echo "== lab: etcd at 198.51.100.10, nodes n1-n3 at .11-.13, client at .20 (netw
 scripts/lab.sh up
 echo "== Patroni: bootstrap on n1, then n2 and n3 as replicas (scripts/patroni-lab.sh; config in $STATE/patroni-n1.yml)"
 scripts/patroni-lab.sh start 1
-await "n1 primary" [ "$(rest 1 primary)" = 200 ]
+await "n1 primary" is_primary 1
 scripts/patroni-lab.sh start 2
 scripts/patroni-lab.sh start 3
 await "replicas streaming" streaming 1
@@ -56,15 +58,15 @@ EOF
   echo $! >"$STATE/vip4j-n$n.pid"
 done
 sed 's/^/   /' "$STATE/vip4j-n1.yml"
-await "the VIP on n1" [ "$(scripts/lab.sh holders)" = "n1 " ]
+await "the VIP on n1" holder_is n1
 echo "   holders: [$(scripts/lab.sh holders | sed 's/ $//')]"
 scripts/patroni-lab.sh psql 198.51.100.11 "CREATE TABLE demo(id serial, at timestamptz DEFAULT now())" >/dev/null
 via_vip
 
 echo
 echo "== patronictl switchover to n2"
-scripts/patroni-lab.sh switchover n2 | tail -1
-await "the VIP on n2" [ "$(scripts/lab.sh holders)" = "n2 " ]
+scripts/patroni-lab.sh switchover n2 | grep -o "Successfully.*" | sed "s/^/   /"
+await "the VIP on n2" holder_is n2
 await "n2 accepting writes through the VIP" scripts/patroni-lab.sh psql "INSERT INTO demo DEFAULT VALUES"
 echo "   holders: [$(scripts/lab.sh holders | sed 's/ $//')]"
 via_vip

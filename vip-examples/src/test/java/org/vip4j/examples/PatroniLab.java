@@ -212,7 +212,9 @@ final class PatroniLab implements AutoCloseable {
         String address = "198.51.100.1" + leader.substring(1);
         await("both replicas streaming from " + leader, () -> {
             try {
-                return patroni("psql", address, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")
+                // Patroni's replicas stream as their member name; a base backup's WAL stream is "pg_basebackup"
+                return patroni("psql", address, "SELECT count(*) FROM pg_stat_replication "
+                        + "WHERE state = 'streaming' AND application_name LIKE 'n_'")
                         .trim().equals("2");
             } catch (IllegalStateException e) {
                 return false; // not up yet
