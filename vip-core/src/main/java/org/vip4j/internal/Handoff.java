@@ -1,6 +1,7 @@
 package org.vip4j.internal;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -62,18 +63,28 @@ final class Handoff {
         return active() && now >= nextProbeAt;
     }
 
-    boolean expired(long now) {
-        return now >= until;
-    }
-
-    long waited(long now) {
-        return now - startedAt;
-    }
-
-    /** One probe; schedules the next a millisecond later when nobody answered. */
-    Optional<String> probe(AddressCalls address, long now) throws IOException {
-        Optional<String> owner = address.probe(WINDOW);
-        nextProbeAt = owner.isPresent() ? NEVER : now + 1;
-        return owner;
+    /**
+     * One probe at the clock's now: the reason to release when the successor answered, the grace ran out or the
+     * probe failed; empty while waiting (the next probe is due a millisecond later).
+     */
+    Optional<String> step(AddressCalls address, String vip, Clock clock) {
+        long now = clock.millis();
+        try {
+            Optional<String> owner = address.probe(WINDOW);
+            long after = clock.millis();
+            if (owner.isPresent()) {
+                nextProbeAt = NEVER;
+                return Optional.of(successor + " answers for " + vip + " (" + owner.get() + ") "
+                        + (after - startedAt) + " ms after the key named it; handed over");
+            }
+            if (after >= until) {
+                return Optional.of(successor + " did not answer for " + vip + " within handover-grace; "
+                        + "releasing anyway");
+            }
+            nextProbeAt = now + 1;
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("probing for " + successor + " failed (" + e.getMessage() + "); releasing now");
+        }
     }
 }

@@ -3,7 +3,6 @@ package org.vip4j.internal;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.Optional;
 import org.vip4j.DcsLossPolicy;
 import org.vip4j.VipConfig;
 import org.vip4j.VipEvent.Kind;
@@ -143,7 +142,8 @@ public final class VipStateMachine {
         }
         long now = clock.millis();
         if (handoff.due(now)) {
-            handOff(now);
+            handoff.step(address, config.virtualAddress().host(), clock)
+                    .ifPresent(why -> release(VipState.STANDBY, Kind.LEADER_CHANGED, why));
         }
         if (now >= graceUntil) {
             graceUntil = NEVER;
@@ -320,25 +320,6 @@ public final class VipStateMachine {
             confirmNow(); // the watch value that started this may be stale: a linearizable read settles it
             transition(VipState.HOLDING, Kind.ACQUIRED, "VIP added to " + config.interfaceName() + " and announced"
                     + (h.tookOverFrom() == null ? "" : "; took over from " + h.tookOverFrom()));
-        }
-    }
-
-    /** One make-before-break probe: release once the successor answers, or when the grace has run out. */
-    private void handOff(long now) {
-        String successor = handoff.successor();
-        try {
-            Optional<String> owner = handoff.probe(address, now);
-            if (owner.isPresent()) {
-                release(VipState.STANDBY, Kind.LEADER_CHANGED, successor + " answers for "
-                        + config.virtualAddress().host() + " (" + owner.get() + ") " + handoff.waited(clock.millis())
-                        + " ms after the key named it; handed over");
-            } else if (handoff.expired(clock.millis())) {
-                release(VipState.STANDBY, Kind.LEADER_CHANGED, successor + " did not answer for "
-                        + config.virtualAddress().host() + " within handover-grace; releasing anyway");
-            }
-        } catch (IOException e) {
-            release(VipState.STANDBY, Kind.LEADER_CHANGED, "probing for " + successor + " failed ("
-                    + e.getMessage() + "); releasing now");
         }
     }
 
