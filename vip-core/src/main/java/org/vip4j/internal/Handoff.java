@@ -6,8 +6,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Make-before-break at the end of a watched handover: after the key was deleted (handover-grace) and then names
- * another node, the old holder keeps the VIP until that node answers ARP/ND for it, then removes it. Releasing at
+ * The handover grace, make-before-break: after a delete seen through a healthy watch the old holder keeps the VIP
+ * and listens for the next holder from that moment on; once another host answers ARP/ND for the VIP (the next
+ * leader has added it, usually just as the key names it), the old holder removes it. Releasing at
  * the put instead leaves a window in which nobody owns the address: every SYN sent into it is dropped and the
  * client waits for TCP's one-second retransmit, while a few milliseconds of two owners cost a client nothing (the
  * old primary is already down and answers with a reset, and the new holder's announcement moves ARP caches).
@@ -29,7 +30,10 @@ final class Handoff {
     private long nextProbeAt = NEVER;
     private String successor;
 
-    /** Starts waiting at {@code now} for {@code successor} to answer, until {@code deadline} at the latest. */
+    /**
+     * Starts waiting at {@code now} until {@code deadline} at the latest; {@code successor} is null until the key
+     * names the next leader. Listening starts at once: the new holder may add before this node sees the put.
+     */
     void begin(long now, long deadline, String successor) {
         this.startedAt = now;
         this.until = deadline;
@@ -74,12 +78,12 @@ final class Handoff {
             long after = clock.millis();
             if (owner.isPresent()) {
                 nextProbeAt = NEVER;
-                return Optional.of(successor + " answers for " + vip + " (" + owner.get() + ") "
-                        + (after - startedAt) + " ms after the key named it; handed over");
+                return Optional.of((successor == null ? "the next leader" : successor) + " answers for " + vip
+                        + " (" + owner.get() + ") " + (after - startedAt) + " ms after the key was deleted; handed over");
             }
             if (after >= until) {
-                return Optional.of(successor + " did not answer for " + vip + " within handover-grace; "
-                        + "releasing anyway");
+                return Optional.of(successor == null ? "no new leader within handover-grace"
+                        : successor + " did not answer for " + vip + " within handover-grace; releasing anyway");
             }
             nextProbeAt = now + 1;
             return Optional.empty();

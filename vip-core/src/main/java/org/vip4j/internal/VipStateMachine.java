@@ -53,7 +53,6 @@ public final class VipStateMachine {
     private long lastObservedRevision;
     private long nextReconcileAt;
     private long retryAt = NEVER;
-    private long graceUntil = NEVER;
 
     public VipStateMachine(VipConfig config, Clock clock, AddressCalls address, Confirmer confirmer,
                            Transitions out, PromoteCheck promoteCheck) {
@@ -78,7 +77,7 @@ public final class VipStateMachine {
     /** When the loop must call {@link #onTick()} next, in clock millis. */
     public long nextWakeMillis() {
         long next = Math.min(Math.min(nextReconcileAt, handoff.nextWakeAt()),
-                Math.min(retryAt, Math.min(graceUntil, acquisition.nextAttemptAt())));
+                Math.min(retryAt, acquisition.nextAttemptAt()));
         if (wantsConfirms()) {
             next = Math.min(next, keepalive.nextAt());
         }
@@ -145,11 +144,6 @@ public final class VipStateMachine {
             handoff.step(address, config.virtualAddress().host(), clock)
                     .ifPresent(why -> release(VipState.STANDBY, Kind.LEADER_CHANGED, why));
         }
-        if (now >= graceUntil) {
-            graceUntil = NEVER;
-            release(VipState.STANDBY, Kind.LEADER_CHANGED,
-                    "no new leader within handover-grace " + Durations.format(config.handoverGrace()));
-        }
         if (keepalive.due(now) && wantsConfirms()) {
             confirmNow();
         }
@@ -174,7 +168,6 @@ public final class VipStateMachine {
         if (state.isTerminal()) {
             return;
         }
-        graceUntil = NEVER;
         handoff.cancel();
         boolean present = vipHeld;
         if (!keepVip) {
@@ -238,36 +231,30 @@ public final class VipStateMachine {
 
     private void holderSees(LeaderObservation obs, boolean changed, String change) {
         if (isLeaderMe()) {
-            if (graceUntil != NEVER || handoff.active()) {
-                graceUntil = NEVER;
+            if (handoff.active()) {
                 handoff.cancel();
                 notice(Kind.LEADER_CHANGED, change + " within handover-grace; VIP kept without a flap");
             }
             return;
         }
         if (handoff.active()) {
+            // within the grace of a watched delete: keep the VIP until the next leader has it (see Handoff)
             if (obs instanceof LeaderObservation.Leader l) {
+                boolean first = handoff.successor() == null;
                 handoff.retarget(l.value());
+                if (first) {
+                    notice(Kind.HANDOVER_WAIT, change + "; keeping the VIP until " + l.value() + " answers for it, "
+                            + "at most until handover-grace ends");
+                }
             }
-            return;
-        }
-        if (obs instanceof LeaderObservation.Leader l && graceUntil != NEVER) {
-            // the put that ends a watched delete: keep the VIP until the new leader has it (see Handoff)
-            handoff.begin(clock.millis(), graceUntil, l.value());
-            graceUntil = NEVER;
-            notice(Kind.HANDOVER_WAIT, change + "; keeping the VIP until " + l.value() + " answers for it, "
-                    + "at most until handover-grace ends");
             return;
         }
         if (obs instanceof LeaderObservation.NoLeader && graceMs > 0) {
-            if (graceUntil == NEVER) {
-                graceUntil = clock.millis() + graceMs;
-                notice(Kind.HANDOVER_WAIT, change + "; keeping the VIP for at most "
-                        + Durations.format(config.handoverGrace()) + " (handover-grace) for the next leader");
-            }
+            handoff.begin(clock.millis(), clock.millis() + graceMs, null);
+            notice(Kind.HANDOVER_WAIT, change + "; keeping the VIP for at most "
+                    + Durations.format(config.handoverGrace()) + " (handover-grace) for the next leader");
             return;
         }
-        graceUntil = NEVER;
         if (changed) {
             release(VipState.STANDBY, Kind.LEADER_CHANGED, change);
         }
@@ -285,7 +272,7 @@ public final class VipStateMachine {
                         + ") during acquisition; VIP not added");
             }
             case HOLDING -> {
-                if (graceUntil != NEVER || handoff.active()) {
+                if (handoff.active()) {
                     release(VipState.DCS_LOST, Kind.DCS_LOST, "DCS unreachable (" + reason
                             + ") during handover-grace; a lost DCS never gets a grace");
                 } else if (wasReachable) {
@@ -324,7 +311,6 @@ public final class VipStateMachine {
     }
 
     private void release(VipState to, Kind kind, String why) {
-        graceUntil = NEVER;
         handoff.cancel();
         transition(VipState.RELEASING, kind, why);
         try {

@@ -418,6 +418,21 @@ class VipStateMachineTest {
         }
 
         @Test
+        void aNextHolderThatAnswersBeforeThisNodeSeesThePutTakesOverToo() {
+            try (Harness h = new Harness("n1")) {
+                h.dcs.put(Harness.KEY, "n1");
+                h.start();
+                h.delete();
+                h.advance(ms(50));
+                assertThat(h.holds()).isTrue();
+                h.net.foreignOwner("MAC 02:00:00:00:00:02"); // n2's put is still on its way to this node
+                h.advance(ms(1));
+                assertThat(h.holds()).isFalse();
+                assertThat(h.events.get(h.events.size() - 2).reason()).contains("the next leader answers for");
+            }
+        }
+
+        @Test
         void aSuccessorThatNeverAnswersGetsTheRestOfTheGraceOnly() {
             try (Harness h = new Harness("n1")) {
                 h.dcs.put(Harness.KEY, "n1");
