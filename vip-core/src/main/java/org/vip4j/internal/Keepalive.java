@@ -1,5 +1,7 @@
 package org.vip4j.internal;
 
+import java.time.Duration;
+
 /**
  * The holder's side of invariant 1: when it last had its leadership confirmed, whether a confirmation is on its way,
  * and when the next one is due. Time in clock millis; no clock of its own, so the state machine stays the only
@@ -76,11 +78,12 @@ final class Keepalive {
         return nextAt;
     }
 
-    long sinceConfirmed(long now) {
-        return now - lastConfirmedAt;
-    }
-
-    int failures() {
-        return failures;
+    /** Why a holder gave its leadership up at {@code now}: the words of its DCS_LOST event. */
+    String lossReason(long now) {
+        long unconfirmed = now - lastConfirmedAt;
+        return "leadership not confirmed for " + unconfirmed + " ms (retry-num x keepalive-period = "
+                + Durations.format(Duration.ofMillis(lossTimeoutMs)) + ", " + failures + " failed confirmations); "
+                + "Patroni's default leader TTL (30s) could let another node lead in about "
+                + Math.max(0, 30 - unconfirmed / 1000) + "s";
     }
 }

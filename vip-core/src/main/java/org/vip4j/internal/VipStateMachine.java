@@ -326,11 +326,7 @@ public final class VipStateMachine {
     }
 
     private void dcsLost(long now) {
-        long unconfirmed = keepalive.sinceConfirmed(now);
-        String why = "leadership not confirmed for " + unconfirmed + " ms (retry-num x "
-                + "keepalive-period = " + Durations.format(config.dcsLossTimeout()) + ", " + keepalive.failures()
-                + " failed confirmations); Patroni's default leader TTL (30s) could let another node lead in about "
-                + Math.max(0, 30 - unconfirmed / 1000) + "s";
+        String why = keepalive.lossReason(now);
         if (config.dcsLoss() == DcsLossPolicy.KEEP) {
             transition(VipState.DCS_LOST, Kind.DCS_LOST, why + "; keeping the VIP (dcs-loss=keep)");
         } else {

@@ -115,6 +115,16 @@ final class Lab implements AutoCloseable {
         return p;
     }
 
+    /** Runs a bash script in the DCS host's namespace (etcd on 127.0.0.1 there) and waits for it to succeed. */
+    void runInDcs(Path script, String logName, Duration timeout) throws Exception {
+        Path log = logs.resolve(logName);
+        Process p = new ProcessBuilder("ip", "netns", "exec", name + "-dcs", "bash", script.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(script.getFileName() + " failed: " + Files.readString(log));
+        }
+    }
+
     Process node(int n) {
         return nodes.get(n);
     }

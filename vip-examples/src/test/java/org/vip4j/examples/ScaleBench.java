@@ -77,13 +77,7 @@ public final class ScaleBench {
                 }
                 Path script = lab.logs().resolve("scale-switches.sh");
                 Files.writeString(script, sb.toString());
-                Process writer = new ProcessBuilder("ip", "netns", "exec", lab.name() + "-dcs", "bash",
-                        script.toString()).redirectErrorStream(true)
-                        .redirectOutput(lab.logs().resolve("scale-writer.log").toFile()).start();
-                if (!writer.waitFor(30, TimeUnit.MINUTES) || writer.exitValue() != 0) {
-                    throw new IllegalStateException("writer failed: "
-                            + Files.readString(lab.logs().resolve("scale-writer.log")));
-                }
+                lab.runInDcs(script, "scale-writer.log", Duration.ofMinutes(30));
                 // idle figures after the last round (n1 holds all VIPs again): 20 s with nothing happening
                 for (int n = 1; n <= 3; n++) {
                     ticks[n] = SideBySideBench.cpuTicks(lab.node(n).pid());

@@ -154,13 +154,7 @@ public final class SideBySideBench {
                             .append("sleep 1.5\n");
                 }
                 Files.writeString(script, sb.toString());
-                Process writer = new ProcessBuilder("ip", "netns", "exec", lab.name() + "-dcs", "bash",
-                        script.toString()).redirectErrorStream(true)
-                        .redirectOutput(lab.logs().resolve("writer.log").toFile()).start();
-                if (!writer.waitFor(30, TimeUnit.MINUTES) || writer.exitValue() != 0) {
-                    throw new IllegalStateException("writer failed: "
-                            + Files.readString(lab.logs().resolve("writer.log")));
-                }
+                lab.runInDcs(script, "writer.log", Duration.ofMinutes(30));
             } finally {
                 for (Process w : watchers) {
                     w.destroy();
