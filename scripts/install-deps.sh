@@ -11,6 +11,8 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# libfaketime: steps a node's wall clock in the lab (WallClockStepIT)
+[ -f /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 ] || need+=(faketime)
 # the Patroni lab (PatroniLabIT, scripts/patroni-lab.sh): Debian's Patroni with its etcd client, PostgreSQL 15,
 # psycopg2 for the lab's client; the system python3, whatever else is first on PATH
 [ -x /usr/bin/patroni ] || need+=(patroni)

@@ -2,16 +2,19 @@ package org.vip4j;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.vip4j.internal.AddressCalls;
+import org.vip4j.internal.Cancellable;
 import org.vip4j.internal.EventLoop;
 import org.vip4j.internal.ListenerRegistry;
 import org.vip4j.internal.PromoteCheck;
 import org.vip4j.internal.Providers;
+import org.vip4j.internal.Ticker;
 import org.vip4j.internal.Transitions;
 import org.vip4j.internal.VipStateMachine;
 import org.vip4j.spi.AddressManager;
@@ -68,12 +71,14 @@ public final class VipManager implements AutoCloseable {
             throw e;
         }
         this.dcs = client;
-        Clock clock = b.clock;
-        this.loop = new EventLoop(clock);
+        // every deadline on the monotonic ticker; wall time only stamps the events people read
+        Ticker ticker = Ticker.system();
+        this.loop = new EventLoop(ticker);
         this.addressCalls = new AddressCalls(addressManager, config.virtualAddress(), config.takeoverTimeout());
-        Transitions transitions = new Transitions(config.virtualAddress(), config.triggerValue(), clock, listeners);
-        this.machine = new VipStateMachine(config, clock, addressCalls, this::requestConfirm, transitions,
-                config.promoteCheck().map(PromoteCheck::http).orElse(null));
+        Transitions transitions = new Transitions(config.virtualAddress(), config.triggerValue(),
+                Clock.system(ZoneOffset.UTC), listeners);
+        this.machine = new VipStateMachine(config, ticker, addressCalls, this::requestConfirm, this::watchSuccessor,
+                transitions, config.promoteCheck().map(PromoteCheck::http).orElse(null));
         loop.attach(machine);
     }
 
@@ -191,6 +196,11 @@ public final class VipManager implements AutoCloseable {
         }
     }
 
+    private Cancellable watchSuccessor(long ticket) {
+        return addressCalls.releaseOnClaim(VipStateMachine.HANDOVER_PROBE_EVERY, (owner, failure) ->
+                loop.post(() -> machine.onHandedOver(ticket, owner, failure)));
+    }
+
     private void requestConfirm() {
         Duration timeout = config.keepalivePeriod();
         CompletableFuture<LeaderObservation> f;
@@ -213,7 +223,6 @@ public final class VipManager implements AutoCloseable {
         private DcsClient dcsClient;
         private AddressManager addressManager;
         private boolean keepVipOnClose;
-        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -242,12 +251,6 @@ public final class VipManager implements AutoCloseable {
         /** Leaves the VIP on the interface at {@link #close()} (vip-manager's old behaviour on SIGTERM). */
         public Builder keepVipOnClose(boolean keep) {
             this.keepVipOnClose = keep;
-            return this;
-        }
-
-        /** The clock for events and deadlines; for tests. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

@@ -10,8 +10,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.vip4j.VirtualAddress;
 import org.vip4j.spi.AddressManager;
+import org.vip4j.spi.ClaimWatch;
 
 /**
  * The loop's way to call the {@link AddressManager}: one call at a time, each under a deadline, so a hung netlink
@@ -62,6 +64,38 @@ public final class AddressCalls implements AutoCloseable {
     public Optional<String> probe(Duration window) throws IOException {
         return call("probing for another owner of " + vip, () -> manager.probeConflict(vip, window),
                 window.plus(deadline));
+    }
+
+    /** Where {@link #releaseOnClaim} reports, from the watch's thread; {@code removeFailure} null on success. */
+    @FunctionalInterface
+    public interface Released {
+        void released(String owner, String removeFailure);
+    }
+
+    /**
+     * The old holder's half of a make-before-break handover: listens for another host claiming the VIP and removes
+     * it at once, on the watch's thread, without a round trip through the loop (the loop would add its own wake-up
+     * and whatever it is doing to the two-owner window). The decision to let go on a claim was the state machine's,
+     * taken when it started the handoff; after {@code cancel()} returns no removal starts.
+     */
+    public Cancellable releaseOnClaim(Duration probeEvery, Released done) {
+        AtomicBoolean decided = new AtomicBoolean();
+        ClaimWatch watch = manager.watchForClaim(vip, probeEvery, owner -> {
+            if (!decided.compareAndSet(false, true)) {
+                return;
+            }
+            String failure = null;
+            try {
+                manager.remove(vip);
+            } catch (IOException | RuntimeException e) {
+                failure = e.getMessage() == null ? e.toString() : e.getMessage();
+            }
+            done.released(owner, failure);
+        });
+        return () -> {
+            decided.compareAndSet(false, true);
+            watch.close();
+        };
     }
 
     @Override

@@ -1,9 +1,9 @@
 package org.vip4j.internal;
 
-import java.time.Clock;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,16 +18,25 @@ import org.slf4j.LoggerFactory;
 public final class EventLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
-    /** Upper bound on one wait, so a clock jump cannot put the loop to sleep for long. */
+    /** Upper bound on one wait; the ticker is monotonic, so this only bounds the cost of a missed wake-up. */
     private static final long MAX_WAIT_MS = 1_000;
+    /**
+     * What the loop waits when the machine asks, right after a tick, to be woken in the past: a bug (some deadline
+     * nobody consumes), logged once, which must cost a few wake-ups a second and not a core.
+     */
+    private static final long PAST_WAKE_BACKOFF_MS = 50;
 
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
-    private final Clock clock;
+    private final Ticker clock;
+    private final AtomicLong wakeups = new AtomicLong();
+    private final AtomicLong pastWakeups = new AtomicLong();
     private volatile VipStateMachine machine;
+    /** Loop-thread only: no deadline wake-up before this, set when the machine asked for one in the past. */
+    private long notBefore = Long.MIN_VALUE;
     private volatile boolean running = true;
     private volatile Thread thread;
 
-    public EventLoop(Clock clock) {
+    public EventLoop(Ticker clock) {
         this.clock = clock;
     }
 
@@ -74,6 +83,16 @@ public final class EventLoop {
         return !t.isAlive();
     }
 
+    /** How many times the loop woke up (a task or a deadline) since it was made; for tests and health checks. */
+    public long wakeups() {
+        return wakeups.get();
+    }
+
+    /** How many ticks left a deadline in the past behind them (a bug if ever above 0); for tests. */
+    public long pastWakeups() {
+        return pastWakeups.get();
+    }
+
     public boolean isRunning() {
         Thread t = thread;
         return running && t != null && t.isAlive();
@@ -84,15 +103,27 @@ public final class EventLoop {
      * lets the state machine handle due deadlines.
      */
     public void runOnce(long maxWaitMillis) throws InterruptedException {
-        long untilDeadline = machine.nextWakeMillis() - clock.millis();
+        long untilDeadline = Math.max(machine.nextWakeMillis(), notBefore) - clock.millis();
         long wait = Math.max(0, Math.min(maxWaitMillis, untilDeadline));
         Runnable task = wait > 0 ? queue.poll(wait, TimeUnit.MILLISECONDS) : queue.poll();
+        wakeups.incrementAndGet();
         while (task != null && running) {
             runSafely(task);
             task = queue.poll();
         }
         if (running) {
+            long now = clock.millis();
             runSafely(machine::onTick);
+            long next = machine.nextWakeMillis();
+            if (next <= now) {
+                // tasks still wake the loop at once; only the deadline that nobody consumes waits
+                notBefore = now + PAST_WAKE_BACKOFF_MS;
+                if (pastWakeups.getAndIncrement() == 0) {
+                    LOG.error("vip4j loop: after a tick at {} ms the state machine asks to be woken at {} ms, in state "
+                            + "{}; a bug (a deadline nobody consumes): backing off {} ms instead of spinning", now,
+                            next, machine.state(), PAST_WAKE_BACKOFF_MS);
+                }
+            }
         }
     }
 

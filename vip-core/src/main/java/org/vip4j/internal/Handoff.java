@@ -1,10 +1,5 @@
 package org.vip4j.internal;
 
-import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Optional;
-
 /**
  * The handover grace, make-before-break: after a delete seen through a healthy watch the old holder keeps the VIP
  * and listens for the next holder from that moment on; once another host answers ARP/ND for the VIP (the next
@@ -14,38 +9,43 @@ import java.util.Optional;
  * old primary is already down and answers with a reset, and the new holder's announcement moves ARP caches).
  * Bounded by the grace: a successor that never shows up does not keep the VIP here longer than a deleted key would.
  *
+ * <p>The listening and the removal run off the loop thread ({@link SuccessorWatcher}): the two-owner
+ * window is then one wake-up of a thread already waiting on the socket plus one netlink call, and it does not wait
+ * behind whatever the loop is doing. This class keeps the loop's side: the grace deadline (its one deadline, consumed
+ * by the release at its end), which watch is current, and the words of the events.
+ *
  * <p>Internal: not part of the vip4j API.
  */
 final class Handoff {
 
     private static final long NEVER = Long.MAX_VALUE;
-    /**
-     * One probe listens this long and returns as soon as the successor's reply or announcement arrives, so the
-     * two-owner overlap is the successor's announcement latency, not this window.
-     */
-    private static final Duration WINDOW = Duration.ofMillis(3);
 
     private long startedAt;
     private long until = NEVER;
-    private long nextProbeAt = NEVER;
+    private long ticket;
+    private Cancellable watch;
     private String successor;
 
-    /**
-     * Starts waiting at {@code now} until {@code deadline} at the latest; {@code successor} is null until the key
-     * names the next leader. Listening starts at once: the new holder may add before this node sees the put.
-     */
-    void begin(long now, long deadline, String successor) {
+    /** Starts waiting at {@code now} until {@code deadline} at the latest, {@code watch} listening for the successor. */
+    void begin(long now, long deadline, long ticket, Cancellable watch) {
+        cancel();
         this.startedAt = now;
         this.until = deadline;
-        this.nextProbeAt = now;
-        this.successor = successor;
+        this.ticket = ticket;
+        this.watch = watch;
+        this.successor = null;
     }
 
     boolean active() {
         return until != NEVER;
     }
 
-    /** The key moved on to yet another node while we wait: wait for that one. */
+    /** Whether a report of watch {@code id} belongs to the handoff still under way. */
+    boolean isCurrent(long id) {
+        return active() && id == ticket;
+    }
+
+    /** The key moved on to (yet another) node while we wait: name that one in the events. */
     void retarget(String node) {
         successor = node;
     }
@@ -54,41 +54,31 @@ final class Handoff {
         return successor;
     }
 
+    /** Ends the handoff and stops its watch; idempotent. */
     void cancel() {
         until = NEVER;
-        nextProbeAt = NEVER;
+        if (watch != null) {
+            watch.cancel();
+            watch = null;
+        }
     }
 
     long nextWakeAt() {
-        return nextProbeAt;
+        return until;
     }
 
+    /** Whether the grace ran out. */
     boolean due(long now) {
-        return active() && now >= nextProbeAt;
+        return active() && now >= until;
     }
 
-    /**
-     * One probe at the clock's now: the reason to release when the successor answered, the grace ran out or the
-     * probe failed; empty while waiting (the next probe is due a millisecond later).
-     */
-    Optional<String> step(AddressCalls address, String vip, Clock clock) {
-        long now = clock.millis();
-        try {
-            Optional<String> owner = address.probe(WINDOW);
-            long after = clock.millis();
-            if (owner.isPresent()) {
-                nextProbeAt = NEVER;
-                return Optional.of((successor == null ? "the next leader" : successor) + " answers for " + vip
-                        + " (" + owner.get() + ") " + (after - startedAt) + " ms after the key was deleted; handed over");
-            }
-            if (after >= until) {
-                return Optional.of(successor == null ? "no new leader within handover-grace"
-                        : successor + " did not answer for " + vip + " within handover-grace; releasing anyway");
-            }
-            nextProbeAt = now + 1;
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.of("probing for " + successor + " failed (" + e.getMessage() + "); releasing now");
-        }
+    String handedOverReason(String owner, String vip, long now) {
+        return (successor == null ? "the next leader" : successor) + " answers for " + vip + " (" + owner + ") "
+                + (now - startedAt) + " ms after the key was deleted; handed over";
+    }
+
+    String expiredReason(String vip) {
+        return successor == null ? "no new leader within handover-grace"
+                : successor + " did not answer for " + vip + " within handover-grace; releasing anyway";
     }
 }

@@ -74,8 +74,12 @@ final class Keepalive {
         return lastConfirmedAt + lossTimeoutMs;
     }
 
-    long nextAt() {
-        return nextAt;
+    /**
+     * When {@link #due} has something to do: the next request, or while one is in flight the moment it counts as
+     * failed. Never the past once {@code due} has run, so a pending answer cannot make the loop spin.
+     */
+    long nextWakeAt() {
+        return inFlight ? nextAt + periodMs : nextAt;
     }
 
     /** Why a holder gave its leadership up at {@code now}: the words of its DCS_LOST event. */

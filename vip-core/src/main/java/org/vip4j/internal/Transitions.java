@@ -28,7 +28,8 @@ public final class Transitions {
 
     private final VirtualAddress vip;
     private final String prefix;
-    private final Clock clock;
+    /** Wall time, for the events' timestamps only: people read them; no decision does. */
+    private final Clock wallClock;
     private final ListenerRegistry listeners;
 
     /** Receives each log line with its level; tests record them, production writes them to SLF4J. */
@@ -39,22 +40,22 @@ public final class Transitions {
 
     private final LogSink logSink;
 
-    public Transitions(VirtualAddress vip, String node, Clock clock, ListenerRegistry listeners) {
-        this(vip, node, clock, listeners, Transitions::toSlf4j);
+    public Transitions(VirtualAddress vip, String node, Clock wallClock, ListenerRegistry listeners) {
+        this(vip, node, wallClock, listeners, Transitions::toSlf4j);
     }
 
-    Transitions(VirtualAddress vip, String node, Clock clock, ListenerRegistry listeners, LogSink logSink) {
+    Transitions(VirtualAddress vip, String node, Clock wallClock, ListenerRegistry listeners, LogSink logSink) {
         this.logSink = logSink;
         this.vip = vip;
         this.prefix = "VIP " + vip + ", node " + node + ": ";
-        this.clock = clock;
+        this.wallClock = wallClock;
         this.listeners = listeners;
     }
 
     public void emit(Kind kind, VipState from, VipState to, String leader, boolean holding, String reason) {
         String head = from == to ? from + " (" + kind + ")" : from + " -> " + to + " (" + kind + ")";
         logSink.log(DEGRADED.contains(kind) ? "WARN" : "INFO", prefix + head + ": " + reason);
-        listeners.fire(new VipEvent(kind, vip, from, to, leader, holding, reason, clock.instant()));
+        listeners.fire(new VipEvent(kind, vip, from, to, leader, holding, reason, wallClock.instant()));
     }
 
     /** {@code leader key /k names this node (n1) (was n2), revision 7}: what an observation changed. */

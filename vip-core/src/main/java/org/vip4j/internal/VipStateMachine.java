@@ -1,7 +1,7 @@
 package org.vip4j.internal;
 
 import java.io.IOException;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import org.vip4j.DcsLossPolicy;
 import org.vip4j.VipConfig;
@@ -24,17 +24,19 @@ import org.vip4j.spi.LeaderObservation;
 public final class VipStateMachine {
 
     private static final long NEVER = Long.MAX_VALUE;
-
-    /** Asks the DCS for a linearizable read; the result comes back through {@link #onConfirmed}. */
-    @FunctionalInterface
-    public interface Confirmer {
-        void requestConfirm();
-    }
+    /**
+     * How often the old holder's successor watch asks "who has the VIP?" during a handover. The next holder's kernel
+     * answers as soon as the address is on its interface, before its own announcement: this cadence bounds the
+     * two-owner window (plus one wake-up and one netlink call), at one broadcast ARP frame per period for at most
+     * handover-grace.
+     */
+    public static final Duration HANDOVER_PROBE_EVERY = Duration.ofMillis(2);
 
     private final VipConfig config;
-    private final Clock clock;
+    private final Ticker clock;
     private final AddressCalls address;
     private final Confirmer confirmer;
+    private final SuccessorWatcher successorWatcher;
     private final Transitions out;
     private final String me;
     private final Keepalive keepalive;
@@ -53,13 +55,15 @@ public final class VipStateMachine {
     private long lastObservedRevision;
     private long nextReconcileAt;
     private long retryAt = NEVER;
+    private long handoffTickets;
 
-    public VipStateMachine(VipConfig config, Clock clock, AddressCalls address, Confirmer confirmer,
-                           Transitions out, PromoteCheck promoteCheck) {
+    public VipStateMachine(VipConfig config, Ticker clock, AddressCalls address, Confirmer confirmer,
+                           SuccessorWatcher successorWatcher, Transitions out, PromoteCheck promoteCheck) {
         this.config = config;
         this.clock = clock;
         this.address = address;
         this.confirmer = confirmer;
+        this.successorWatcher = successorWatcher;
         this.out = out;
         this.me = config.triggerValue();
         this.keepalive = new Keepalive(config.keepalivePeriod().toMillis(), config.dcsLossTimeout().toMillis());
@@ -74,12 +78,19 @@ public final class VipStateMachine {
         return state;
     }
 
-    /** When the loop must call {@link #onTick()} next, in clock millis. */
+    /**
+     * When the loop must call {@link #onTick()} next, in ticker millis; {@link Long#MAX_VALUE} for never. After
+     * {@code onTick()} at {@code now} this is always later than {@code now}: every deadline is consumed by its handler
+     * or cleared with the state it belongs to, so the loop can never spin on a deadline nobody handles.
+     */
     public long nextWakeMillis() {
+        if (state.isTerminal()) {
+            return NEVER;
+        }
         long next = Math.min(Math.min(nextReconcileAt, handoff.nextWakeAt()),
                 Math.min(retryAt, acquisition.nextAttemptAt()));
         if (wantsConfirms()) {
-            next = Math.min(next, keepalive.nextAt());
+            next = Math.min(next, keepalive.nextWakeAt());
         }
         if (state == VipState.HOLDING) {
             next = Math.min(next, keepalive.expiresAt());
@@ -134,6 +145,35 @@ public final class VipStateMachine {
         apply(obs);
     }
 
+    /**
+     * The successor watch of handoff {@code ticket} saw {@code owner} claim the VIP and removed it, off the loop
+     * thread; {@code removeFailure} is null when the removal worked.
+     */
+    public void onHandedOver(long ticket, String owner, String removeFailure) {
+        if (state.isTerminal()) {
+            return;
+        }
+        if (state != VipState.HOLDING || !handoff.isCurrent(ticket)) {
+            // the handoff ended here first (key back, DCS lost, grace over) while the watch was removing the VIP
+            out.debug("handover watch " + ticket + " saw " + owner + " after its handoff had ended here"
+                    + (removeFailure == null ? "; the VIP was removed, reconciling now" : ""));
+            if (removeFailure == null) {
+                nextReconcileAt = clock.millis();
+            }
+            return;
+        }
+        String why = handoff.handedOverReason(owner, config.virtualAddress().host(), clock.millis());
+        if (removeFailure != null) {
+            release(VipState.STANDBY, Kind.LEADER_CHANGED, why + "; removing it there failed (" + removeFailure
+                    + "), removing it again");
+            return;
+        }
+        handoff.cancel();
+        transition(VipState.RELEASING, Kind.LEADER_CHANGED, why);
+        vipHeld = false;
+        transition(VipState.STANDBY, Kind.RELEASED, "VIP removed from " + config.interfaceName());
+    }
+
     /** Deadlines: keepalive, DCS loss, grace, retries, probes, reconcile. Cheap when nothing is due. */
     public void onTick() {
         if (state.isTerminal()) {
@@ -141,8 +181,7 @@ public final class VipStateMachine {
         }
         long now = clock.millis();
         if (handoff.due(now)) {
-            handoff.step(address, config.virtualAddress().host(), clock)
-                    .ifPresent(why -> release(VipState.STANDBY, Kind.LEADER_CHANGED, why));
+            release(VipState.STANDBY, Kind.LEADER_CHANGED, handoff.expiredReason(config.virtualAddress().host()));
         }
         if (keepalive.due(now) && wantsConfirms()) {
             confirmNow();
@@ -150,11 +189,14 @@ public final class VipStateMachine {
         if (state == VipState.HOLDING && keepalive.expired(now)) {
             dcsLost(now);
         }
-        if (state == VipState.STANDBY && isLeaderMe() && dcsReachable && now >= retryAt) {
+        if (now >= retryAt) {
+            // consumed whatever happened meanwhile: a retry that is no longer wanted must not stay due
             retryAt = NEVER;
-            acquire(false, "retrying the acquisition after retry-timeout");
+            if (state == VipState.STANDBY && isLeaderMe() && dcsReachable) {
+                acquire(false, "retrying the acquisition after retry-timeout");
+            }
         }
-        if (state == VipState.ACQUIRING && acquisition.due(now)) {
+        if (acquisition.due(now) && state == VipState.ACQUIRING) {
             continueAcquire();
         }
         if (now >= nextReconcileAt) {
@@ -250,7 +292,8 @@ public final class VipStateMachine {
             return;
         }
         if (obs instanceof LeaderObservation.NoLeader && graceMs > 0) {
-            handoff.begin(clock.millis(), clock.millis() + graceMs, null);
+            long ticket = ++handoffTickets;
+            handoff.begin(clock.millis(), clock.millis() + graceMs, ticket, successorWatcher.watch(ticket));
             notice(Kind.HANDOVER_WAIT, change + "; keeping the VIP for at most "
                     + Durations.format(config.handoverGrace()) + " (handover-grace) for the next leader");
             return;
@@ -344,6 +387,9 @@ public final class VipStateMachine {
     private void reconcile() {
         if (state != VipState.HOLDING && state != VipState.STANDBY && state != VipState.DCS_LOST) {
             return;
+        }
+        if (handoff.active()) {
+            return; // the successor watch may be removing the VIP right now: its report settles the state
         }
         boolean present;
         try {

@@ -3,6 +3,9 @@ package org.vip4j.spi;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.vip4j.VirtualAddress;
 
 /**
@@ -35,6 +38,45 @@ public interface AddressManager extends AutoCloseable {
      */
     default Optional<String> probeConflict(VirtualAddress vip, Duration timeout) throws IOException {
         return Optional.empty();
+    }
+
+    /**
+     * Listens, off the caller's thread, for another host claiming the address (answering a probe for it, or
+     * announcing it), probing every {@code every}, and calls {@code onClaim} once with a description of that host
+     * (as {@link #probeConflict}) from a thread of the implementation; then stops. Closing the returned watch stops it
+     * sooner. The old holder in a handover uses it to let go the moment the next holder has the address, so the
+     * listening must leave no gap in which an answer or an announcement goes unheard.
+     *
+     * <p>The default calls {@link #probeConflict} back to back on a daemon thread of its own; implementations that can
+     * listen continuously should.
+     */
+    default ClaimWatch watchForClaim(VirtualAddress vip, Duration every, Consumer<String> onClaim) {
+        AtomicBoolean closed = new AtomicBoolean();
+        Thread t = new Thread(() -> {
+            while (!closed.get()) {
+                long start = System.nanoTime();
+                Optional<String> owner;
+                try {
+                    owner = probeConflict(vip, every);
+                } catch (IOException e) {
+                    return; // the caller's grace deadline ends the handoff
+                }
+                if (owner.isPresent()) {
+                    if (!closed.get()) {
+                        onClaim.accept(owner.get());
+                    }
+                    return;
+                }
+                // a manager that cannot probe answers at once: pace it instead of spinning
+                long left = every.toNanos() - (System.nanoTime() - start);
+                if (left > 0) {
+                    LockSupport.parkNanos(left);
+                }
+            }
+        }, "vip4j-claims-" + vip.host());
+        t.setDaemon(true);
+        t.start();
+        return () -> closed.set(true);
     }
 
     /** Releases sockets and threads; does not remove any address. Idempotent. */

@@ -53,8 +53,7 @@ final class Harness implements AutoCloseable {
         Transitions transitions = new Transitions(vip, node, clock, listeners,
                 (level, line) -> logLines.add(level + " " + line));
         this.calls = new AddressCalls(net, vip, config.takeoverTimeout());
-        this.machine = new VipStateMachine(config, clock, calls, this::confirm, transitions,
-                config.promoteCheck().isPresent() ? timeout -> primary : null);
+        this.machine = new VipStateMachine(config, clock, calls, this::confirm, this::watchSuccessor, transitions, config.promoteCheck().isPresent() ? timeout -> primary : null);
         loop.attach(machine);
     }
 
@@ -74,11 +73,19 @@ final class Harness implements AutoCloseable {
         return run();
     }
 
-    /** Runs queued tasks and due deadlines until the loop is idle at the current time. */
+    /**
+     * Runs queued tasks and due deadlines until the loop is idle at the current time. Fails when the machine then asks
+     * to be woken at or before now: the real loop would spin on that deadline, burning a core.
+     */
     Harness run() {
         try {
             do {
                 loop.runOnce(0);
+                long next = machine.nextWakeMillis();
+                if (next <= clock.millis()) {
+                    throw new AssertionError("the state machine asks to be woken at " + next + " ms, not after now ("
+                            + clock.millis() + " ms), in state " + machine.state() + ": the loop would spin");
+                }
             } while (loop.hasPending());
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
@@ -86,20 +93,16 @@ final class Harness implements AutoCloseable {
         return this;
     }
 
-    /** Moves the clock forward in steps no larger than the next deadline, running everything due on the way. */
+    /** Moves the clock forward deadline by deadline, running everything due on the way. */
     Harness advance(Duration d) {
         long end = clock.millis() + d.toMillis();
-        while (true) {
-            run();
+        run();
+        while (clock.millis() < end) {
             long next = Math.min(machine.nextWakeMillis(), end);
-            if (next <= clock.millis()) {
-                if (clock.millis() >= end) {
-                    return run();
-                }
-                next = clock.millis() + 1;
-            }
             clock.advance(Duration.ofMillis(next - clock.millis()));
+            run();
         }
+        return this;
     }
 
     VipState state() {
@@ -126,6 +129,11 @@ final class Harness implements AutoCloseable {
     void delete() {
         dcs.delete(KEY);
         run();
+    }
+
+    private Cancellable watchSuccessor(long ticket) {
+        return calls.releaseOnClaim(VipStateMachine.HANDOVER_PROBE_EVERY, (owner, failure) -> loop.post(
+                () -> machine.onHandedOver(ticket, owner, failure)));
     }
 
     private void confirm() {

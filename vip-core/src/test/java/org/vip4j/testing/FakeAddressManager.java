@@ -11,8 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.vip4j.VirtualAddress;
 import org.vip4j.spi.AddressManager;
+import org.vip4j.spi.ClaimWatch;
 
 /**
  * One host's interfaces, in memory. Records every call; can be told to fail or hang an operation, to have another
@@ -21,7 +23,7 @@ import org.vip4j.spi.AddressManager;
 public final class FakeAddressManager implements AddressManager {
 
     /** The operations, for failure injection and call records. */
-    public enum Op { IS_PRESENT, ADD, REMOVE, ANNOUNCE, PROBE }
+    public enum Op { IS_PRESENT, ADD, REMOVE, ANNOUNCE, PROBE, WATCH_CLAIMS }
 
     /** One recorded call. */
     public record Call(Op op, VirtualAddress vip) {
@@ -31,6 +33,7 @@ public final class FakeAddressManager implements AddressManager {
     private final List<Call> calls = new ArrayList<>();
     private final Map<Op, IOException> failures = new EnumMap<>(Op.class);
     private final Map<Op, CountDownLatch> hangs = new EnumMap<>(Op.class);
+    private final List<Consumer<String>> claimWatches = new ArrayList<>();
     private String foreignOwner;
     private boolean closed;
 
@@ -58,10 +61,26 @@ public final class FakeAddressManager implements AddressManager {
         }
     }
 
-    /** Another host answers ARP/ND for every probed address, as {@code mac}; {@code null} for nobody. */
-    public synchronized FakeAddressManager foreignOwner(String mac) {
-        this.foreignOwner = mac;
+    /**
+     * Another host answers ARP/ND for every probed address, as {@code mac}; {@code null} for nobody. Running claim
+     * watches hear it at once, on the caller's thread.
+     */
+    public FakeAddressManager foreignOwner(String mac) {
+        List<Consumer<String>> heard;
+        synchronized (this) {
+            this.foreignOwner = mac;
+            heard = mac == null ? List.of() : List.copyOf(claimWatches);
+            if (mac != null) {
+                claimWatches.clear();
+            }
+        }
+        heard.forEach(w -> w.accept(mac));
         return this;
+    }
+
+    /** How many claim watches are listening now. */
+    public synchronized int activeClaimWatches() {
+        return claimWatches.size();
     }
 
     /** Someone ran {@code ip addr del}. */
@@ -149,6 +168,28 @@ public final class FakeAddressManager implements AddressManager {
         synchronized (this) {
             return Optional.ofNullable(foreignOwner);
         }
+    }
+
+    /** Deterministic: a foreign owner already set is heard at once, one set later when {@link #foreignOwner} is called. */
+    @Override
+    public ClaimWatch watchForClaim(VirtualAddress vip, Duration every, Consumer<String> onClaim) {
+        String owner;
+        Consumer<String> watch = onClaim::accept;
+        synchronized (this) {
+            calls.add(new Call(Op.WATCH_CLAIMS, vip));
+            owner = foreignOwner;
+            if (owner == null) {
+                claimWatches.add(watch);
+            }
+        }
+        if (owner != null) {
+            onClaim.accept(owner);
+        }
+        return () -> {
+            synchronized (this) {
+                claimWatches.remove(watch);
+            }
+        };
     }
 
     @Override

@@ -6,11 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
+import org.vip4j.internal.Ticker;
 
-/** A clock that moves only when a test says so. Thread-safe. */
-public final class ManualClock extends Clock {
+/**
+ * A clock that moves only when a test says so: the monotonic ticker every deadline runs on, and a wall clock for the
+ * events' timestamps that a test can also step on its own ({@link #stepWall}), as NTP or {@code date} would. Thread-safe.
+ */
+public final class ManualClock extends Clock implements Ticker {
 
     private final AtomicLong millis;
+    private final AtomicLong wallOffset = new AtomicLong();
 
     public ManualClock() {
         this(Instant.parse("2026-01-01T00:00:00Z"));
@@ -27,14 +32,21 @@ public final class ManualClock extends Clock {
         millis.addAndGet(d.toMillis());
     }
 
+    /** Steps the wall clock only, either way; the ticker does not move. */
+    public void stepWall(Duration d) {
+        wallOffset.addAndGet(d.toMillis());
+    }
+
+    /** The ticker (monotonic milliseconds); the wall clock is {@link #instant()}. */
     @Override
     public long millis() {
         return millis.get();
     }
 
+    /** The wall clock: the ticker plus every {@link #stepWall}. */
     @Override
     public Instant instant() {
-        return Instant.ofEpochMilli(millis.get());
+        return Instant.ofEpochMilli(millis.get() + wallOffset.get());
     }
 
     @Override

@@ -184,7 +184,7 @@ public final class VipManagerMain {
             AtomicBoolean first = new AtomicBoolean(true);
             managers.forEach(m -> m.addListener(e -> {
                 if (first.compareAndSet(true, false)) {
-                    long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+                    long ms = ManagementFactory.getRuntimeMXBean().getUptime(); // monotonic, unlike start time
                     log.info("first decision {} ms after JVM start ({} -> {})", ms, e.from(), e.to());
                 }
             }));

@@ -83,12 +83,19 @@ final class Lab implements AutoCloseable {
 
     /** Starts the launcher on node {@code n}; without {@code labEnvironment}, the arguments say everything. */
     Process startNode(int n, boolean labEnvironment, String... extraArgs) throws IOException {
+        return startNode(n, labEnvironment, Map.of(), extraArgs);
+    }
+
+    /** Starts the launcher on node {@code n} with {@code extraEnv} added to its environment (LD_PRELOAD, say). */
+    Process startNode(int n, boolean labEnvironment, Map<String, String> extraEnv, String... extraArgs)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name + "-n" + n, "java",
                 "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
         cmd.addAll(Arrays.asList(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("n" + n + ".log").toFile()));
         Map<String, String> env = pb.environment();
+        env.putAll(extraEnv);
         if (!labEnvironment) {
             Process p = pb.start();
             nodes.put(n, p);

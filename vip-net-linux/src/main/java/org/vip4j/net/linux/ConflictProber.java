@@ -43,7 +43,8 @@ final class ConflictProber {
         }
     }
 
-    private static Optional<String> listen(PacketSocket socket, byte[] ourMac, byte[] ip, boolean v4, long until)
+    /** Reads frames until {@code until} (nanoTime) and returns the first other MAC claiming {@code ip}. */
+    static Optional<String> listen(PacketSocket socket, byte[] ourMac, byte[] ip, boolean v4, long until)
             throws IOException {
         while (true) {
             int length = socket.receive(until);

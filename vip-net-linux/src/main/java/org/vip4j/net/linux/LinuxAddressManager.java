@@ -6,10 +6,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vip4j.VirtualAddress;
 import org.vip4j.spi.AddressManager;
+import org.vip4j.spi.ClaimWatch;
 
 /**
  * The {@code basic} address manager: rtnetlink for the address, AF_PACKET frames for ARP and neighbour discovery,
@@ -229,6 +231,24 @@ final class LinuxAddressManager implements AddressManager {
                     interfaceName));
             return owner;
         }
+    }
+
+    @Override
+    public ClaimWatch watchForClaim(VirtualAddress vip, Duration every, Consumer<String> onClaim) {
+        try {
+            check(vip);
+        } catch (IOException e) {
+            LOG.warn("not listening for the next holder of {}: {}", vip.address().getHostAddress(), e.getMessage());
+            return () -> { };
+        }
+        PacketSocket socket;
+        byte[] mac;
+        synchronized (lock) {
+            socket = packets;
+            mac = link.mac();
+        }
+        return ClaimListener.start(socket, mac, vip.address().getAddress(), every, probeLock,
+                vip.address().getHostAddress() + " on " + interfaceName, onClaim);
     }
 
     private LinkInfo currentLink() {

@@ -7,11 +7,14 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vip4j.VirtualAddress;
+import org.vip4j.spi.ClaimWatch;
 import org.vip4j.net.linux.testing.Eventually;
 import org.vip4j.net.linux.testing.NetnsLab;
 import org.vip4j.net.linux.testing.NetnsThread;
@@ -205,5 +208,36 @@ class AnnounceNetnsTest {
     void probeIgnoresOurOwnAddress() throws Exception {
         inA.run(() -> a.add(vip("198.51.100.40", "a0")));
         assertThat(inA.call(() -> a.probeConflict(vip("198.51.100.40", "a0"), Duration.ofMillis(300)))).isEmpty();
+    }
+
+    @Test
+    void aClaimWatchHearsTheNextHolderAsSoonAsItAddsTheAddress() throws Exception {
+        claimWatch("198.51.100.30");
+    }
+
+    @Test
+    void aClaimWatchHearsTheNextHolderOfAnIpv6Address() throws Exception {
+        claimWatch("2001:db8::30");
+    }
+
+    /** b holds the address and watches; a adds it without announcing: a's kernel answers b's next probe. */
+    private void claimWatch(String ip) throws Exception {
+        inB.run(() -> b.add(vip(ip, "b0")));
+        CompletableFuture<Long> heard = new CompletableFuture<>();
+        try (ClaimWatch watch = inB.call(() -> b.watchForClaim(vip(ip, "b0"), Duration.ofMillis(2),
+                owner -> heard.complete(System.nanoTime())))) {
+            assertThat(heard).as("nobody else has it yet").isNotCompleted();
+            TimeUnit.MILLISECONDS.sleep(50); // a quiet segment for a while: the watch must not invent a claim
+            assertThat(heard).isNotCompleted();
+            long added = inA.call(() -> {
+                a.add(vip(ip, "a0"));
+                return System.nanoTime();
+            });
+            long micros = (heard.get(2, TimeUnit.SECONDS) - added) / 1_000;
+            System.out.printf("claim watch heard %s on a %d µs after a's add returned%n", ip, micros);
+            assertThat(micros).as("µs from a's add to b hearing it (2 ms probe period)").isLessThan(50_000);
+        } finally {
+            inA.run(() -> a.remove(vip(ip, "a0")));
+        }
     }
 }

@@ -1,0 +1,120 @@
+package org.vip4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The holder's wall clock steps by an hour, as NTP, a VM resume or a hand-run {@code date} do: Debian's libfaketime
+ * moves the wall clock of n1's JVM only ({@code DONT_FAKE_MONOTONIC=1}), read from a file the test rewrites. Every
+ * deadline runs on the monotonic clock, so the steps change nothing, and a holder cut off after a step back still
+ * releases on time instead of an hour late (when another node has long taken over).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WallClockStepIT {
+
+    private static final Path LIBFAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1");
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final Pattern UNCONFIRMED = Pattern.compile("leadership not confirmed for (\\d+) ms");
+    private static Lab lab;
+    private static Path offsetFile;
+
+    @BeforeAll
+    static void startLab() throws Exception {
+        if (!Files.isRegularFile(LIBFAKETIME)) {
+            throw new IllegalStateException(LIBFAKETIME + " is missing: install Debian's faketime package "
+                    + "(scripts/install-deps.sh does)");
+        }
+        lab = Lab.up();
+        offsetFile = lab.logs().resolve("n1.faketime");
+        Files.writeString(offsetFile, "+0\n");
+        lab.startNode(1, true, Map.of("LD_PRELOAD", LIBFAKETIME.toString(),
+                "FAKETIME_TIMESTAMP_FILE", offsetFile.toString(), "FAKETIME_NO_CACHE", "1",
+                "DONT_FAKE_MONOTONIC", "1"));
+        lab.startNode(2);
+        lab.startNode(3);
+        for (int n = 1; n <= 3; n++) {
+            lab.awaitStarted(n);
+        }
+        lab.put("n1");
+        lab.awaitHolders(List.of("n1"), SETTLE);
+        // the VIP is on the interface just before the line that says so
+        Lab.await(() -> lab.log(1).contains("(ACQUIRED)"), SETTLE, () -> lab.log(1));
+    }
+
+    @AfterAll
+    static void stopLab() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    /** Sets n1's wall clock to real time plus {@code seconds}. */
+    private static void stepWall(long seconds) throws Exception {
+        Files.writeString(offsetFile, (seconds >= 0 ? "+" : "") + seconds + "\n");
+    }
+
+    @Test
+    @Order(1)
+    void stepsOfAnHourEitherWayOnTheHolderChangeNothing() throws Exception {
+        int linesBefore = lab.log(1).lines().toList().size();
+        stepWall(3600);
+        TimeUnit.SECONDS.sleep(4); // longer than the 3 s lease and the 1 s interval: a wall-clock lease would act
+        assertThat(lab.holders()).containsExactly("n1");
+        stepWall(-3600);
+        TimeUnit.SECONDS.sleep(4);
+        assertThat(lab.holders()).containsExactly("n1");
+        List<String> after = lab.log(1).lines().skip(linesBefore).toList();
+        System.out.println("wall clock ±1 h on the holder: log lines since the first step: " + after);
+        assertThat(after).as("n1's log after the steps: no release, re-add or DCS loss").noneMatch(l ->
+                l.contains("VipManager"));
+        assertThat(lab.log(1)).doesNotContain("RELEASED");
+    }
+
+    @Test
+    @Order(2)
+    void aHolderCutOffAfterItsClockSteppedBackReleasesOnTime() throws Exception {
+        stepWall(-3600); // stays an hour behind, as after test 1
+        long asked = System.nanoTime();
+        lab.control("cut", "1");
+        // the link goes down as lab.sh's last step, so the cut is a few ms before it returns (starting the
+        // script can take most of a second on a busy machine)
+        long cutAt = System.nanoTime();
+        lab.millisUntil(1, false, Duration.ofSeconds(10));
+        long sinceCut = (System.nanoTime() - cutAt) / 1_000_000;
+        lab.put("n2"); // meanwhile Patroni would have moved the key; n1, cut off, cannot see it
+        String lost = lab.log(1).lines().filter(l -> l.contains("(DCS_LOST)")).reduce((a, b) -> b).orElseThrow();
+        Matcher m = UNCONFIRMED.matcher(lost);
+        assertThat(m.find()).as("the DCS_LOST line says how long leadership went unconfirmed: " + lost).isTrue();
+        long unconfirmed = Long.parseLong(m.group(1));
+        long skew = Duration.between(Instant.now(), OffsetDateTime.parse(lost.substring(0, lost.indexOf(' ')))
+                .toInstant()).toSeconds();
+        System.out.printf("holder an hour behind (its log says %+d s), cut off (lab.sh took %d ms): VIP gone %d ms "
+                + "after the cut; leadership unconfirmed for %d ms on its monotonic clock%n", skew,
+                (cutAt - asked) / 1_000_000, sinceCut, unconfirmed);
+        assertThat(skew).as("libfaketime moved n1's wall clock back an hour (log timestamp vs now, s)")
+                .isBetween(-3660L, -3540L);
+        // the lease: retry-num x keepalive-period = 3 s from the last answered confirmation, on the monotonic clock
+        // (with the wall-clock bug this read 3603000 ms)
+        assertThat(unconfirmed).as("ms without confirmation when n1 released").isBetween(3_000L, 3_500L);
+        // that confirmation came 0-1 s before the cut, or 1-2 s when the one in flight at the cut was lost with it
+        assertThat(sinceCut).as("ms from the cut until n1 no longer held the VIP").isBetween(1_000L, 3_500L);
+        lab.control("heal", "1");
+        lab.awaitHolders(List.of("n2"), SETTLE);
+    }
+}
