@@ -21,6 +21,7 @@ import org.vip4j.spi.AddressManager;
 import org.vip4j.spi.DcsClient;
 import org.vip4j.spi.DcsWatch;
 import org.vip4j.spi.LeaderObservation;
+import org.vip4j.spi.Subscription;
 
 /**
  * Keeps one virtual IP on this node while, and only while, the DCS names this node as leader.
@@ -53,6 +54,7 @@ public final class VipManager implements AutoCloseable {
     private final AddressCalls addressCalls;
     private final VipStateMachine machine;
     private volatile DcsWatch watch;
+    private volatile Subscription interfaceWatch;
 
     private VipManager(Builder b) {
         this.config = b.config;
@@ -107,6 +109,8 @@ public final class VipManager implements AutoCloseable {
                     + lifecycle.get().name().toLowerCase(java.util.Locale.ROOT) + "; a manager starts once");
         }
         loop.start("vip4j-loop-" + config.virtualAddress().host());
+        interfaceWatch = addressManager.watchInterface(config.interfaceName(),
+                change -> loop.post(() -> machine.onInterfaceChange(change)));
         watch = dcs.watch(config.triggerKey(), obs -> loop.post(() -> machine.onObservation(obs)));
     }
 
@@ -152,6 +156,10 @@ public final class VipManager implements AutoCloseable {
         DcsWatch w = watch;
         if (w != null) {
             w.close();
+        }
+        Subscription i = interfaceWatch;
+        if (i != null) {
+            i.close();
         }
         if (before == Lifecycle.STARTED) {
             CompletableFuture<Void> stopped = new CompletableFuture<>();

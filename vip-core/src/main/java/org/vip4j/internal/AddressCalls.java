@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.vip4j.VirtualAddress;
 import org.vip4j.spi.AddressManager;
-import org.vip4j.spi.ClaimWatch;
+import org.vip4j.spi.Subscription;
 
 /**
  * The loop's way to call the {@link AddressManager}: one call at a time, each under a deadline, so a hung netlink
@@ -80,7 +80,7 @@ public final class AddressCalls implements AutoCloseable {
      */
     public Cancellable releaseOnClaim(Duration probeEvery, Released done) {
         AtomicBoolean decided = new AtomicBoolean();
-        ClaimWatch watch = manager.watchForClaim(vip, probeEvery, owner -> {
+        Subscription watch = manager.watchForClaim(vip, probeEvery, owner -> {
             if (!decided.compareAndSet(false, true)) {
                 return;
             }

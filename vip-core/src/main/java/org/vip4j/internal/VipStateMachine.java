@@ -7,6 +7,7 @@ import org.vip4j.DcsLossPolicy;
 import org.vip4j.VipConfig;
 import org.vip4j.VipEvent.Kind;
 import org.vip4j.VipState;
+import org.vip4j.spi.InterfaceChange;
 import org.vip4j.spi.LeaderObservation;
 
 /**
@@ -172,6 +173,39 @@ public final class VipStateMachine {
         transition(VipState.RELEASING, Kind.LEADER_CHANGED, why);
         vipHeld = false;
         transition(VipState.STANDBY, Kind.RELEASED, "VIP removed from " + config.interfaceName());
+    }
+
+    /**
+     * The interface changed (rtnetlink told us): re-check it now instead of at the next interval. A VIP removed
+     * behind our back is re-added, a stray one removed; when the link is back the holder announces again, since
+     * whatever it sent meanwhile was lost and switches may have forgotten where the VIP lives.
+     */
+    public void onInterfaceChange(InterfaceChange change) {
+        if (state.isTerminal()) {
+            return;
+        }
+        switch (change.kind()) {
+            case LINK_DOWN -> out.warn("interface " + config.interfaceName() + " lost its link (no carrier)"
+                    + (vipHeld ? "; the VIP stays and is announced again when the link is back" : ""));
+            case LINK_UP -> {
+                reconcile(); // IPv6 addresses go with the link unless keep_addr_on_down is set
+                if (state == VipState.HOLDING && vipHeld && !handoff.active()) {
+                    try {
+                        address.announce();
+                        notice(Kind.RECONCILED, "the link of " + config.interfaceName() + " is back; VIP announced");
+                    } catch (IOException e) {
+                        out.warn("the link of " + config.interfaceName() + " is back but announcing the VIP failed: "
+                                + e.getMessage());
+                    }
+                }
+            }
+            default -> {
+                // null: notifications were lost, so any change may have been ours
+                if (change.address() == null || change.address().equals(config.virtualAddress().address())) {
+                    reconcile();
+                }
+            }
+        }
     }
 
     /** Deadlines: keepalive, DCS loss, grace, retries, probes, reconcile. Cheap when nothing is due. */

@@ -50,7 +50,7 @@ public interface AddressManager extends AutoCloseable {
      * <p>The default calls {@link #probeConflict} back to back on a daemon thread of its own; implementations that can
      * listen continuously should.
      */
-    default ClaimWatch watchForClaim(VirtualAddress vip, Duration every, Consumer<String> onClaim) {
+    default Subscription watchForClaim(VirtualAddress vip, Duration every, Consumer<String> onClaim) {
         AtomicBoolean closed = new AtomicBoolean();
         Thread t = new Thread(() -> {
             while (!closed.get()) {
@@ -77,6 +77,16 @@ public interface AddressManager extends AutoCloseable {
         t.setDaemon(true);
         t.start();
         return () -> closed.set(true);
+    }
+
+    /**
+     * Reports changes of the interface {@code interfaceName} (addresses added or removed, the link going down or
+     * up) to {@code onChange}, from a thread of the implementation, as they happen, until closed. The manager
+     * re-checks the interface at once on each report; its {@code interval} check stays as the safety net, so an
+     * implementation that cannot watch (the default) loses speed, not correctness.
+     */
+    default Subscription watchInterface(String interfaceName, Consumer<InterfaceChange> onChange) {
+        return () -> { };
     }
 
     /** Releases sockets and threads; does not remove any address. Idempotent. */

@@ -1,5 +1,6 @@
 package org.vip4j.spi;
 
+import java.util.Optional;
 import org.vip4j.VipConfig;
 
 /**
@@ -25,4 +26,13 @@ public interface AddressManagerProvider {
      * that says what is missing and how to grant it.
      */
     AddressManager create(VipConfig config);
+
+    /**
+     * Why interface {@code name} cannot carry a VIP here (it does not exist, say), for configuration checks that
+     * report every problem at once; empty when it can, or when this provider cannot tell before {@link #create}.
+     * Must not need privileges, and must find an interface that has no address at all.
+     */
+    default Optional<String> interfaceProblem(String name) {
+        return Optional.empty();
+    }
 }

@@ -69,6 +69,7 @@ final class Harness implements AutoCloseable {
 
     /** Starts the watch and runs until nothing is left to do at the current time. */
     Harness start() {
+        net.watchInterface(config.interfaceName(), change -> loop.post(() -> machine.onInterfaceChange(change)));
         dcs.watch(KEY, obs -> loop.post(() -> machine.onObservation(obs)));
         return run();
     }

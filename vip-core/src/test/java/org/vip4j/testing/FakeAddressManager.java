@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.vip4j.VirtualAddress;
 import org.vip4j.spi.AddressManager;
-import org.vip4j.spi.ClaimWatch;
+import org.vip4j.spi.InterfaceChange;
+import org.vip4j.spi.Subscription;
 
 /**
  * One host's interfaces, in memory. Records every call; can be told to fail or hang an operation, to have another
@@ -34,6 +35,7 @@ public final class FakeAddressManager implements AddressManager {
     private final Map<Op, IOException> failures = new EnumMap<>(Op.class);
     private final Map<Op, CountDownLatch> hangs = new EnumMap<>(Op.class);
     private final List<Consumer<String>> claimWatches = new ArrayList<>();
+    private final List<Consumer<InterfaceChange>> interfaceWatches = new ArrayList<>();
     private String foreignOwner;
     private boolean closed;
 
@@ -79,20 +81,41 @@ public final class FakeAddressManager implements AddressManager {
     }
 
     /** How many claim watches are listening now. */
-    public synchronized int activeClaimWatches() {
+    public synchronized int activeSubscriptiones() {
         return claimWatches.size();
     }
 
-    /** Someone ran {@code ip addr del}. */
-    public synchronized void removeBehindTheBack(VirtualAddress vip) {
-        present.remove(vip);
-        notifyAll();
+    /** Someone ran {@code ip addr del}; interface watches hear it, as from the kernel. */
+    public void removeBehindTheBack(VirtualAddress vip) {
+        synchronized (this) {
+            present.remove(vip);
+            notifyAll();
+        }
+        changed(InterfaceChange.Kind.ADDRESS_REMOVED, vip);
     }
 
     /** Someone ran {@code ip addr add}, or a crashed process left the address behind. */
-    public synchronized void addBehindTheBack(VirtualAddress vip) {
-        present.add(vip);
-        notifyAll();
+    public void addBehindTheBack(VirtualAddress vip) {
+        synchronized (this) {
+            present.add(vip);
+            notifyAll();
+        }
+        changed(InterfaceChange.Kind.ADDRESS_ADDED, vip);
+    }
+
+    /** The cable was pulled ({@code up} false) or plugged back in; interface watches hear it. */
+    public void link(boolean up) {
+        changed(up ? InterfaceChange.Kind.LINK_UP : InterfaceChange.Kind.LINK_DOWN, null);
+    }
+
+    /** Tells every interface watch, on the caller's thread, as the kernel tells every rtnetlink listener. */
+    private void changed(InterfaceChange.Kind kind, VirtualAddress vip) {
+        List<Consumer<InterfaceChange>> watches;
+        synchronized (this) {
+            watches = List.copyOf(interfaceWatches);
+        }
+        InterfaceChange change = new InterfaceChange(kind, vip == null ? null : vip.address());
+        watches.forEach(w -> w.accept(change));
     }
 
     public synchronized boolean holds(VirtualAddress vip) {
@@ -146,6 +169,7 @@ public final class FakeAddressManager implements AddressManager {
             present.add(vip);
             notifyAll();
         }
+        changed(InterfaceChange.Kind.ADDRESS_ADDED, vip);
     }
 
     @Override
@@ -155,6 +179,7 @@ public final class FakeAddressManager implements AddressManager {
             present.remove(vip);
             notifyAll();
         }
+        changed(InterfaceChange.Kind.ADDRESS_REMOVED, vip);
     }
 
     @Override
@@ -172,7 +197,7 @@ public final class FakeAddressManager implements AddressManager {
 
     /** Deterministic: a foreign owner already set is heard at once, one set later when {@link #foreignOwner} is called. */
     @Override
-    public ClaimWatch watchForClaim(VirtualAddress vip, Duration every, Consumer<String> onClaim) {
+    public Subscription watchForClaim(VirtualAddress vip, Duration every, Consumer<String> onClaim) {
         String owner;
         Consumer<String> watch = onClaim::accept;
         synchronized (this) {
@@ -188,6 +213,19 @@ public final class FakeAddressManager implements AddressManager {
         return () -> {
             synchronized (this) {
                 claimWatches.remove(watch);
+            }
+        };
+    }
+
+    @Override
+    public Subscription watchInterface(String interfaceName, Consumer<InterfaceChange> onChange) {
+        Consumer<InterfaceChange> watch = onChange::accept;
+        synchronized (this) {
+            interfaceWatches.add(watch);
+        }
+        return () -> {
+            synchronized (this) {
+                interfaceWatches.remove(watch);
             }
         };
     }

@@ -2,8 +2,6 @@ package org.vip4j.examples;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -125,9 +123,7 @@ public final class VipManagerMain {
             } catch (VipConfigException e) {
                 problems.addAll(e.problems());
             }
-            if (c.managerType().equals("basic")) {
-                interfaceProblem(c.interfaceName()).ifPresent(problems::add);
-            }
+            interfaceProblem(c.managerType(), c.interfaceName()).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
             throw new VipConfigException(new ArrayList<>(problems));
@@ -161,10 +157,8 @@ public final class VipManagerMain {
         } catch (IllegalArgumentException e) {
             // reported by the configuration itself
         }
-        if (managerType.trim().equals("basic")) {
-            layers.effective(ConfigKey.INTERFACE).map(ConfigLayers.Entry::text)
-                    .flatMap(VipManagerMain::interfaceProblem).ifPresent(problems::add);
-        }
+        layers.effective(ConfigKey.INTERFACE).map(ConfigLayers.Entry::text)
+                .flatMap(name -> interfaceProblem(managerType.trim(), name)).ifPresent(problems::add);
         return problems;
     }
 
@@ -260,16 +254,12 @@ public final class VipManagerMain {
         problems.forEach(pr -> err.println("  - " + pr));
     }
 
-    private static java.util.Optional<String> interfaceProblem(String name) {
+    /** The address manager's own view of the interface: the one that will add the VIP to it. */
+    private static java.util.Optional<String> interfaceProblem(String managerType, String name) {
         try {
-            if (NetworkInterface.getByName(name) != null) {
-                return java.util.Optional.empty();
-            }
-            List<String> found = new ArrayList<>();
-            NetworkInterface.networkInterfaces().forEach(i -> found.add(i.getName()));
-            return java.util.Optional.of("interface=" + name + ": no such interface on this host; found: " + found);
-        } catch (SocketException e) {
-            return java.util.Optional.empty(); // the address manager reports it with more detail at start
+            return Providers.addressManager(managerType).interfaceProblem(name).map(p -> "interface=" + name + ": " + p);
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty(); // the unknown manager-type is reported on its own
         }
     }
 

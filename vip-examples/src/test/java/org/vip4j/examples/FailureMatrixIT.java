@@ -119,12 +119,13 @@ class FailureMatrixIT {
         lead("n2");
         lab.control("vip-del", "2");
         long readded = lab.millisUntil(2, true, Duration.ofSeconds(5));
-        report("6. VIP removed by hand on the holder: re-added after", readded + " ms", "one interval (1 s) + one "
-                + "probe window (200 ms)");
+        report("6. VIP removed by hand on the holder: re-added after", readded + " ms", "at once (rtnetlink "
+                + "notification) + one probe window (200 ms); one interval (1 s) more if the notification is lost");
         assertThat(readded).isLessThanOrEqualTo(2_000); // worst case ~1.25 s; slack for a loaded machine
         lab.control("vip-add", "3");
         long removed = lab.millisUntil(3, false, Duration.ofSeconds(5));
-        report("6. VIP added by hand on a non-leader: removed after", removed + " ms", "one interval (1 s)");
+        report("6. VIP added by hand on a non-leader: removed after", removed + " ms", "at once (rtnetlink "
+                + "notification); one interval (1 s) if the notification is lost");
         assertThat(removed).isLessThanOrEqualTo(1_500);
         assertThat(lab.holders()).containsExactly("n2");
     }

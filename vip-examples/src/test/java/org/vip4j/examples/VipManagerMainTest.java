@@ -93,7 +93,7 @@ class VipManagerMainTest {
                 .contains("  - VIP_ETCD_PASSWORD=*****: needs etcd-user as well")
                 .contains("  - dcs-type=zookeeper: no DcsClientProvider of that type on the class path; found: "
                         + "[consul, etcd, patroni]")
-                .contains("  - interface=nope0: no such interface on this host")
+                .contains("  - interface=nope0: no such interface in this network namespace; found: [")
                 .doesNotContain("hunter2").doesNotContain("Exception");
     }
 

@@ -44,7 +44,7 @@ class WallClockStepIT {
         offsetFile = lab.logs().resolve("n1.faketime");
         Files.writeString(offsetFile, "+0\n");
         lab.startNode(1, true, Map.of("LD_PRELOAD", LIBFAKETIME.toString(),
-                "FAKETIME_TIMESTAMP_FILE", offsetFile.toString(), "FAKETIME_NO_CACHE", "1",
+                "FAKETIME_TIMESTAMP_FILE", offsetFile.toString(), "FAKETIME_CACHE_DURATION", "1",
                 "DONT_FAKE_MONOTONIC", "1"));
         lab.startNode(2);
         lab.startNode(3);
@@ -52,7 +52,9 @@ class WallClockStepIT {
             lab.awaitStarted(n);
         }
         lab.put("n1");
-        lab.awaitHolders(List.of("n1"), SETTLE);
+        // setup, not a bound: three JVMs starting at once on 2 cores, one of them under libfaketime, can take 10 s
+        // to their first confirmed hold
+        lab.awaitHolders(List.of("n1"), Duration.ofSeconds(30));
         // the VIP is on the interface just before the line that says so
         Lab.await(() -> lab.log(1).contains("(ACQUIRED)"), SETTLE, () -> lab.log(1));
     }
@@ -64,7 +66,11 @@ class WallClockStepIT {
         }
     }
 
-    /** Sets n1's wall clock to real time plus {@code seconds}. */
+    /**
+     * Sets n1's wall clock to real time plus {@code seconds}, within a second: libfaketime re-reads the file once a
+     * second (FAKETIME_NO_CACHE, a read on every clock call, slowed the JVM so much that its gRPC channel to etcd
+     * never became ready on a busy machine).
+     */
     private static void stepWall(long seconds) throws Exception {
         Files.writeString(offsetFile, (seconds >= 0 ? "+" : "") + seconds + "\n");
     }
@@ -74,10 +80,11 @@ class WallClockStepIT {
     void stepsOfAnHourEitherWayOnTheHolderChangeNothing() throws Exception {
         int linesBefore = lab.log(1).lines().toList().size();
         stepWall(3600);
-        TimeUnit.SECONDS.sleep(4); // longer than the 3 s lease and the 1 s interval: a wall-clock lease would act
+        // 1 s for libfaketime to pick the step up, then longer than the 3 s lease: a wall-clock lease would act
+        TimeUnit.SECONDS.sleep(5);
         assertThat(lab.holders()).containsExactly("n1");
         stepWall(-3600);
-        TimeUnit.SECONDS.sleep(4);
+        TimeUnit.SECONDS.sleep(5);
         assertThat(lab.holders()).containsExactly("n1");
         List<String> after = lab.log(1).lines().skip(linesBefore).toList();
         System.out.println("wall clock ±1 h on the holder: log lines since the first step: " + after);

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vip4j.spi.ClaimWatch;
+import org.vip4j.spi.Subscription;
 
 /**
  * {@link LinuxAddressManager#watchForClaim}: one thread that keeps the packet socket bound to ARP (or IPv6) for the
@@ -14,7 +14,7 @@ import org.vip4j.spi.ClaimWatch;
  * The next holder's kernel answers the first probe after the address is on its interface, before that host even
  * announces it.
  */
-final class ClaimListener implements ClaimWatch {
+final class ClaimListener implements Subscription {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClaimListener.class);
 

@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vip4j.VirtualAddress;
 import org.vip4j.spi.AddressManager;
-import org.vip4j.spi.ClaimWatch;
+import org.vip4j.spi.InterfaceChange;
+import org.vip4j.spi.Subscription;
 
 /**
  * The {@code basic} address manager: rtnetlink for the address, AF_PACKET frames for ARP and neighbour discovery,
@@ -234,7 +235,7 @@ final class LinuxAddressManager implements AddressManager {
     }
 
     @Override
-    public ClaimWatch watchForClaim(VirtualAddress vip, Duration every, Consumer<String> onClaim) {
+    public Subscription watchForClaim(VirtualAddress vip, Duration every, Consumer<String> onClaim) {
         try {
             check(vip);
         } catch (IOException e) {
@@ -249,6 +250,21 @@ final class LinuxAddressManager implements AddressManager {
         }
         return ClaimListener.start(socket, mac, vip.address().getAddress(), every, probeLock,
                 vip.address().getHostAddress() + " on " + interfaceName, onClaim);
+    }
+
+    @Override
+    public Subscription watchInterface(String name, Consumer<InterfaceChange> onChange) {
+        if (!name.equals(interfaceName)) {
+            throw new IllegalArgumentException("this address manager serves interface " + interfaceName + ", not "
+                    + name);
+        }
+        try {
+            return InterfaceMonitor.start(interfaceName, refreshLink(), onChange);
+        } catch (IOException e) {
+            LOG.warn("interface {}: cannot follow its changes ({}); the interval check still runs", interfaceName,
+                    e.getMessage());
+            return () -> { };
+        }
     }
 
     private LinkInfo currentLink() {

@@ -49,7 +49,7 @@ final class NetlinkSocket implements AutoCloseable {
         void onMessage(int type, ByteBuffer message) throws IOException;
     }
 
-    private static final byte[] KERNEL = sockaddrNl();
+    private static final byte[] KERNEL = sockaddrNl(0);
 
     private final LibC.Api libc = LibC.get();
     private final int fd;
@@ -67,13 +67,21 @@ final class NetlinkSocket implements AutoCloseable {
 
     /** Opens and binds the socket; {@code timeout} bounds every wait for an answer (SO_RCVTIMEO). */
     static NetlinkSocket open(Duration timeout) throws NativeException {
+        return open(timeout, 0);
+    }
+
+    /**
+     * Opens a socket that also joins the multicast {@code groups} (RTMGRP_* bits): the kernel then sends it a message
+     * for every change of that kind, whoever made it. {@code timeout} bounds each {@link #receive}.
+     */
+    static NetlinkSocket open(Duration timeout, int groups) throws NativeException {
         LibC.Api libc = LibC.get();
         int fd = libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
         if (fd < 0) {
             throw new NativeException("socket(AF_NETLINK, NETLINK_ROUTE)", LibC.errno());
         }
         try {
-            if (libc.bind(fd, sockaddrNl(), 12) < 0) {
+            if (libc.bind(fd, sockaddrNl(groups), 12) < 0) {
                 throw new NativeException("bind(AF_NETLINK)", LibC.errno());
             }
             // struct timeval, LP64: two 8-byte longs, host order.
@@ -125,6 +133,34 @@ final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits up to the socket's timeout for one datagram of notifications and hands each message to {@code handler}.
+     *
+     * @return false when the timeout passed with nothing to read
+     * @throws NativeException with ENOBUFS when the kernel dropped notifications (our buffer overflowed): the caller
+     *                         must re-read the state it follows
+     */
+    boolean receive(Handler handler) throws IOException {
+        long n = libc.recvfrom(fd, rx, rx.capacity(), 0, null, null);
+        if (n < 0) {
+            int errno = LibC.errno();
+            if (errno == LibC.EAGAIN || errno == LibC.EINTR) {
+                return false;
+            }
+            throw new NativeException("netlink recvfrom", errno);
+        }
+        int off = 0;
+        while (off + HEADER <= n) {
+            int len = rx.getInt(off);
+            if (len < HEADER || off + len > n) {
+                throw new IOException("malformed netlink notification: length " + len + " at offset " + off);
+            }
+            handler.onMessage(rx.getShort(off + 4) & 0xffff, rx.slice(off, len).order(ByteOrder.nativeOrder()));
+            off += align(len);
+        }
+        return true;
+    }
+
     /** Walks the messages of one datagram; returns the result once the answer is complete, else null. */
     private Integer scan(int length, int mySeq, Handler handler) throws IOException {
         int off = 0;
@@ -168,8 +204,8 @@ final class NetlinkSocket implements AutoCloseable {
         }
     }
 
-    private static byte[] sockaddrNl() {
+    private static byte[] sockaddrNl(int groups) {
         return ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
-                .putShort((short) LibC.AF_NETLINK).putShort((short) 0).putInt(0).putInt(0).array();
+                .putShort((short) LibC.AF_NETLINK).putShort((short) 0).putInt(0).putInt(groups).array();
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 final class RtNetlink implements AutoCloseable {
 
     static final int RTM_NEWLINK = 16;
+    static final int RTM_DELLINK = 17;
     static final int RTM_GETLINK = 18;
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
@@ -60,6 +61,22 @@ final class RtNetlink implements AutoCloseable {
             throw new IOException("the kernel answered a lookup of interface " + name + " without a link message");
         }
         return found[0];
+    }
+
+    /** RTM_GETLINK dump: the names of every interface in this network namespace, with or without addresses. */
+    List<String> linkNames() throws IOException {
+        byte[] request = new NetlinkMessage(RTM_GETLINK, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP)
+                .ifinfomsg(0).bytes();
+        List<String> names = new ArrayList<>();
+        int errno = socket.transact(request, (type, msg) -> {
+            if (type == RTM_NEWLINK) {
+                names.add(parseLink(msg).name());
+            }
+        });
+        if (errno != 0) {
+            throw new NativeException("listing interfaces", errno);
+        }
+        return names;
     }
 
     /** RTM_GETADDR dump of one family, filtered to one interface here (the kernel's dump ignores the index). */
@@ -120,7 +137,7 @@ final class RtNetlink implements AutoCloseable {
     }
 
     /** ifinfomsg at offset 16: index at +4, flags at +8; attributes from offset 32. */
-    private static LinkInfo parseLink(ByteBuffer msg) {
+    static LinkInfo parseLink(ByteBuffer msg) {
         int index = msg.getInt(NetlinkSocket.HEADER + 4);
         int flags = msg.getInt(NetlinkSocket.HEADER + 8);
         String[] name = {""};
@@ -144,7 +161,7 @@ final class RtNetlink implements AutoCloseable {
      * ifaddrmsg at offset 16, attributes from offset 24. IFA_LOCAL is the interface's own address when present
      * (IPv4, and IPv6 point-to-point); otherwise IFA_ADDRESS is.
      */
-    private static InterfaceAddress parseAddress(ByteBuffer msg) throws IOException {
+    static InterfaceAddress parseAddress(ByteBuffer msg) throws IOException {
         int prefix = msg.get(NetlinkSocket.HEADER + 1) & 0xff;
         int index = msg.getInt(NetlinkSocket.HEADER + 4);
         byte[][] local = new byte[1][];

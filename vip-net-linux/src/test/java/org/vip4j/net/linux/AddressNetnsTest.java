@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +18,8 @@ import org.vip4j.VirtualAddress;
 import org.vip4j.net.linux.testing.NetnsLab;
 import org.vip4j.net.linux.testing.NetnsTaskException;
 import org.vip4j.net.linux.testing.NetnsThread;
+import org.vip4j.spi.InterfaceChange;
+import org.vip4j.spi.Subscription;
 
 /**
  * Adding, listing and removing addresses through netlink, in a namespace of our own, checked with {@code ip}.
@@ -24,6 +30,7 @@ class AddressNetnsTest {
     private static final String IF = "h0";
     private static NetnsLab lab;
     private static String host;
+    private static String peer;
     private static NetnsThread inHost;
     private static LinuxAddressManager manager;
 
@@ -31,7 +38,7 @@ class AddressNetnsTest {
     static void setUp() {
         lab = NetnsLab.create();
         host = lab.namespace("host");
-        String peer = lab.namespace("peer");
+        peer = lab.namespace("peer");
         lab.veth(host, IF, peer, "p0");
         inHost = lab.enter(host);
         manager = inHost.call(() -> LinuxAddressManager.open(IF, Duration.ofSeconds(2), Announcer.DEFAULT_SCHEDULE));
@@ -195,5 +202,57 @@ class AddressNetnsTest {
         assertThatThrownBy(() -> manager.add(new VirtualAddress(InetAddress.getByName("198.51.100.14"), 24, "eth9")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("serves interface h0, not eth9");
+    }
+
+    @Test
+    void theProviderFindsAnInterfaceWithNoAddressAtAllOnAHostWithoutIpv6() throws Exception {
+        lab.exec(host, "sysctl", "-q", "-w", "net.ipv6.conf." + IF + ".disable_ipv6=1");
+        try {
+            assertThat(addrs()).as("h0: no IPv4, no IPv6, not even a link-local address").isBlank();
+            LinuxAddressManagerProvider provider = new LinuxAddressManagerProvider();
+            assertThat(inHost.call(() -> java.net.NetworkInterface.getByName(IF)))
+                    .as("the JDK's view, which the launcher used to check against").isNull();
+            assertThat(inHost.call(() -> provider.interfaceProblem(IF))).isEmpty();
+            assertThat(inHost.call(() -> provider.interfaceProblem("nope0"))).hasValueSatisfying(p -> assertThat(p)
+                    .startsWith("no such interface in this network namespace; found: [").contains("lo", IF));
+        } finally {
+            lab.exec(host, "sysctl", "-q", "-w", "net.ipv6.conf." + IF + ".disable_ipv6=0");
+        }
+    }
+
+    @Test
+    void theInterfaceReportsAddressAndLinkChangesWhoeverMakesThem() throws Exception {
+        BlockingQueue<InterfaceChange> changes = new LinkedBlockingQueue<>();
+        try (Subscription watch = inHost.call(() -> manager.watchInterface(IF, changes::add))) {
+            lab.ip(host, "addr", "add", "198.51.100.77/24", "dev", IF);
+            expect(changes, InterfaceChange.Kind.ADDRESS_ADDED, "198.51.100.77");
+            lab.ip(host, "addr", "del", "198.51.100.77/24", "dev", IF);
+            expect(changes, InterfaceChange.Kind.ADDRESS_REMOVED, "198.51.100.77");
+            inHost.run(() -> manager.add(vip("2001:db8::77", 64)));
+            expect(changes, InterfaceChange.Kind.ADDRESS_ADDED, "2001:db8::77");
+            lab.ip(peer, "link", "set", "p0", "down"); // the cable: h0 loses its carrier
+            expect(changes, InterfaceChange.Kind.LINK_DOWN, null);
+            lab.ip(peer, "link", "set", "p0", "up");
+            expect(changes, InterfaceChange.Kind.LINK_UP, null);
+        }
+    }
+
+    /** Waits for {@code kind} (of {@code ip}, if given), skipping others (the kernel's link-local address, say). */
+    private static void expect(BlockingQueue<InterfaceChange> changes, InterfaceChange.Kind kind, String ip)
+            throws Exception {
+        InetAddress wanted = ip == null ? null : InetAddress.getByName(ip);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        List<InterfaceChange> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            InterfaceChange c = changes.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (c == null) {
+                break;
+            }
+            if (c.kind() == kind && (wanted == null || wanted.equals(c.address()))) {
+                return;
+            }
+            seen.add(c);
+        }
+        throw new AssertionError("no " + kind + " " + (ip == null ? "" : ip) + " within 3 s; saw " + seen);
     }
 }

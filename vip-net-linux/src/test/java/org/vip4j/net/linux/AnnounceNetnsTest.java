@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vip4j.VirtualAddress;
-import org.vip4j.spi.ClaimWatch;
+import org.vip4j.spi.Subscription;
 import org.vip4j.net.linux.testing.Eventually;
 import org.vip4j.net.linux.testing.NetnsLab;
 import org.vip4j.net.linux.testing.NetnsThread;
@@ -211,12 +211,12 @@ class AnnounceNetnsTest {
     }
 
     @Test
-    void aClaimWatchHearsTheNextHolderAsSoonAsItAddsTheAddress() throws Exception {
+    void aSubscriptionHearsTheNextHolderAsSoonAsItAddsTheAddress() throws Exception {
         claimWatch("198.51.100.30");
     }
 
     @Test
-    void aClaimWatchHearsTheNextHolderOfAnIpv6Address() throws Exception {
+    void aSubscriptionHearsTheNextHolderOfAnIpv6Address() throws Exception {
         claimWatch("2001:db8::30");
     }
 
@@ -224,7 +224,7 @@ class AnnounceNetnsTest {
     private void claimWatch(String ip) throws Exception {
         inB.run(() -> b.add(vip(ip, "b0")));
         CompletableFuture<Long> heard = new CompletableFuture<>();
-        try (ClaimWatch watch = inB.call(() -> b.watchForClaim(vip(ip, "b0"), Duration.ofMillis(2),
+        try (Subscription watch = inB.call(() -> b.watchForClaim(vip(ip, "b0"), Duration.ofMillis(2),
                 owner -> heard.complete(System.nanoTime())))) {
             assertThat(heard).as("nobody else has it yet").isNotCompleted();
             TimeUnit.MILLISECONDS.sleep(50); // a quiet segment for a while: the watch must not invent a claim

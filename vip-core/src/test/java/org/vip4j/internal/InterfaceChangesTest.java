@@ -1,0 +1,87 @@
+package org.vip4j.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vip4j.VipEvent.Kind.RECONCILED;
+import static org.vip4j.testing.FakeAddressManager.Op.ANNOUNCE;
+
+import org.junit.jupiter.api.Test;
+import org.vip4j.VipState;
+
+/**
+ * The interface reports its own changes (rtnetlink in production, the fake here, which tells every watch as the
+ * kernel does): the machine corrects the interface at once, without waiting for the interval, and a holder whose
+ * link comes back announces again. No clock moves in these tests: all of it happens "now".
+ */
+class InterfaceChangesTest {
+
+    @Test
+    void aVipRemovedBehindTheHoldersBackIsReAddedAtOnce() {
+        try (Harness h = new Harness("n1")) {
+            h.dcs.put(Harness.KEY, "n1");
+            h.start();
+            h.net.removeBehindTheBack(h.vip);
+            h.run();
+            assertThat(h.holds()).isTrue();
+            assertThat(h.state()).isEqualTo(VipState.HOLDING);
+            assertThat(h.net.count(ANNOUNCE)).as("announced again after the re-add").isEqualTo(2);
+            assertThat(h.events.stream().filter(e -> e.kind() == RECONCILED).findFirst().orElseThrow().reason())
+                    .contains("removed behind vip4j's back");
+        }
+    }
+
+    @Test
+    void aStrayVipOnANodeThatDoesNotLeadIsRemovedAtOnce() {
+        try (Harness h = new Harness("n1")) {
+            h.dcs.put(Harness.KEY, "n2");
+            h.start();
+            h.net.addBehindTheBack(h.vip);
+            h.run();
+            assertThat(h.holds()).isFalse();
+            assertThat(h.kinds()).contains(RECONCILED);
+        }
+    }
+
+    @Test
+    void theHolderAnnouncesAgainWhenItsLinkComesBack() {
+        try (Harness h = new Harness("n1")) {
+            h.dcs.put(Harness.KEY, "n1");
+            h.start();
+            long announced = h.net.count(ANNOUNCE);
+            h.net.link(false);
+            h.run();
+            assertThat(h.net.count(ANNOUNCE)).as("nothing to announce into a dead link").isEqualTo(announced);
+            assertThat(h.logLines).anyMatch(l -> l.startsWith("WARN") && l.contains("eth0 lost its link"));
+            h.net.link(true);
+            h.run();
+            assertThat(h.net.count(ANNOUNCE)).isEqualTo(announced + 1);
+            assertThat(h.holds()).isTrue();
+            assertThat(h.events.get(h.events.size() - 1).reason()).contains("the link of eth0 is back");
+        }
+    }
+
+    @Test
+    void aStandbyAnnouncesNothingWhenItsLinkComesBack() {
+        try (Harness h = new Harness("n1")) {
+            h.dcs.put(Harness.KEY, "n2");
+            h.start();
+            h.net.link(false);
+            h.net.link(true);
+            h.run();
+            assertThat(h.net.count(ANNOUNCE)).isZero();
+            assertThat(h.holds()).isFalse();
+        }
+    }
+
+    @Test
+    void theHoldersOwnAddAndRemoveCauseNoCorrection() {
+        try (Harness h = new Harness("n1")) {
+            h.dcs.put(Harness.KEY, "n1");
+            h.start();
+            h.put("n2");
+            h.put("n1");
+            h.run();
+            assertThat(h.kinds()).doesNotContain(RECONCILED);
+            assertThat(h.holds()).isTrue();
+        }
+    }
+}
