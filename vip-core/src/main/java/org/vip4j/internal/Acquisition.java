@@ -48,6 +48,7 @@ final class Acquisition {
     private final PromoteCheck promoteCheck;
     private final Transitions out;
     private boolean explained;
+    private boolean quickProbe;
     private long startedAt;
     private long nextAttemptAt = NEVER;
 
@@ -59,13 +60,11 @@ final class Acquisition {
         this.out = out;
     }
 
-    /**
-     * Starts an acquisition at {@code now}. {@code explained}: the DCS explains any current owner (a handover this
-     * node watched), so no probe holds the add back.
-     */
-    void begin(long now, boolean explained) {
+    /** Starts an acquisition at {@code now}; its {@code cause} decides the first probe (see {@link AcquisitionCause}). */
+    void begin(long now, AcquisitionCause cause) {
         abandon();
-        this.explained = explained;
+        this.explained = cause == AcquisitionCause.HANDOVER;
+        this.quickProbe = cause == AcquisitionCause.WENT_MISSING;
         this.startedAt = now;
     }
 
@@ -115,25 +114,24 @@ final class Acquisition {
         if (promoteCheck != null && !promoted(now)) {
             return waitUntil(now + PROMOTE_POLL_MS);
         }
+        Optional<String> announceFailure;
         try {
-            address.add();
+            announceFailure = address.addAndAnnounce();
         } catch (IOException e) {
             return new Outcome.Failed("adding the VIP failed: " + e.getMessage() + "; retrying in "
                     + Durations.format(config.retryTimeout()));
         }
-        try {
-            address.announce();
-        } catch (IOException e) {
-            out.warn("VIP added but announcing it failed (" + e.getMessage() + "); clients may reach the old "
-                    + "holder until their ARP caches expire");
-        }
+        announceFailure.ifPresent(why -> out.warn("VIP added but announcing it failed (" + why + "); clients may "
+                + "reach the old holder until their ARP caches expire"));
         nextAttemptAt = NEVER;
         return new Outcome.Held(tookOverFrom);
     }
 
     private Optional<String> probe() {
+        Duration window = quickProbe ? AcquisitionCause.MISSING_PROBE_WINDOW : conflict.probeWindow();
+        quickProbe = false; // once someone answered, the conflict procedure probes at its own pace
         try {
-            return address.probe(conflict.probeWindow());
+            return address.probe(window);
         } catch (IOException e) {
             out.warn("conflict probe for " + config.virtualAddress() + " failed (" + e.getMessage()
                     + "); adding without it");

@@ -54,6 +54,25 @@ public final class AddressCalls implements AutoCloseable {
         }, deadline);
     }
 
+    /**
+     * Adds and then announces in one call on the address thread: the old holder of a handover lets go on the
+     * announcement, so no wake-up of the loop may stand between the two (measured: up to 28 ms on a starved JVM).
+     *
+     * @return why announcing failed, when only that failed
+     * @throws IOException when adding failed (nothing was announced)
+     */
+    public Optional<String> addAndAnnounce() throws IOException {
+        return call("adding " + vip, () -> {
+            manager.add(vip);
+            try {
+                manager.announce(vip);
+                return Optional.<String>empty();
+            } catch (IOException | RuntimeException e) {
+                return Optional.of(e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+        }, deadline);
+    }
+
     public void announce() throws IOException {
         call("announcing " + vip, () -> {
             manager.announce(vip);

@@ -2,16 +2,17 @@ package org.vip4j.internal;
 
 /**
  * The handover grace, make-before-break: after a delete seen through a healthy watch the old holder keeps the VIP
- * and listens for the next holder from that moment on; once another host answers ARP/ND for the VIP (the next
- * leader has added it, usually just as the key names it), the old holder removes it. Releasing at
+ * and listens for the next holder from that moment on; once another host announces the VIP to the segment (the
+ * next leader has added it and sent its gratuitous ARP or neighbour advertisement, so every cache points at it), the
+ * old holder removes it. Releasing at
  * the put instead leaves a window in which nobody owns the address: every SYN sent into it is dropped and the
  * client waits for TCP's one-second retransmit, while a few milliseconds of two owners cost a client nothing (the
  * old primary is already down and answers with a reset, and the new holder's announcement moves ARP caches).
  * Bounded by the grace: a successor that never shows up does not keep the VIP here longer than a deleted key would.
  *
  * <p>The listening and the removal run off the loop thread ({@link SuccessorWatcher}): the two-owner
- * window is then one wake-up of a thread already waiting on the socket plus one netlink call, and it does not wait
- * behind whatever the loop is doing. This class keeps the loop's side: the grace deadline (its one deadline, consumed
+ * window is then the next holder's add-to-announce time, one wake-up of a thread already waiting on the socket and
+ * one netlink call, and it does not wait behind whatever the loop is doing. This class keeps the loop's side: the grace deadline (its one deadline, consumed
  * by the release at its end), which watch is current, and the words of the events.
  *
  * <p>Internal: not part of the vip4j API.

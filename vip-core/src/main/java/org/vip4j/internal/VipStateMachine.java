@@ -227,7 +227,7 @@ public final class VipStateMachine {
             // consumed whatever happened meanwhile: a retry that is no longer wanted must not stay due
             retryAt = NEVER;
             if (state == VipState.STANDBY && isLeaderMe() && dcsReachable) {
-                acquire(false, "retrying the acquisition after retry-timeout");
+                acquire(AcquisitionCause.UNEXPLAINED, "retrying the acquisition after retry-timeout");
             }
         }
         if (acquisition.due(now) && state == VipState.ACQUIRING) {
@@ -284,7 +284,7 @@ public final class VipStateMachine {
                         return; // a confirmation or the retry timer decides
                     }
                     // a move to us that we watched happen explains the old holder; a start-up does not
-                    acquire(wasKnown && changed, change);
+                    acquire(wasKnown && changed ? AcquisitionCause.HANDOVER : AcquisitionCause.UNEXPLAINED, change);
                 } else if (state == VipState.STARTING) {
                     transition(VipState.STANDBY, Kind.LEADER_CHANGED, change);
                     nextReconcileAt = clock.millis(); // a crashed run may have left the VIP here
@@ -367,8 +367,8 @@ public final class VipStateMachine {
 
     // --- acquiring and releasing -------------------------------------------------------------------------------
 
-    private void acquire(boolean explained, String why) {
-        acquisition.begin(clock.millis(), explained);
+    private void acquire(AcquisitionCause cause, String why) {
+        acquisition.begin(clock.millis(), cause);
         transition(VipState.ACQUIRING, Kind.LEADER_CHANGED, why);
         continueAcquire();
     }
@@ -436,7 +436,7 @@ public final class VipStateMachine {
                 + (vipHeld ? "present" : "absent"));
         if (vipHeld && !present) {
             vipHeld = false;
-            acquisition.begin(clock.millis(), false);
+            acquisition.begin(clock.millis(), AcquisitionCause.WENT_MISSING);
             transition(VipState.ACQUIRING, Kind.RECONCILED, "VIP disappeared from " + config.interfaceName()
                     + " while this node holds it (removed behind vip4j's back); re-adding");
             continueAcquire();

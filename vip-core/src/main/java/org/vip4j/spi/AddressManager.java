@@ -41,14 +41,16 @@ public interface AddressManager extends AutoCloseable {
     }
 
     /**
-     * Listens, off the caller's thread, for another host claiming the address (answering a probe for it, or
-     * announcing it), probing every {@code every}, and calls {@code onClaim} once with a description of that host
-     * (as {@link #probeConflict}) from a thread of the implementation; then stops. Closing the returned watch stops it
-     * sooner. The old holder in a handover uses it to let go the moment the next holder has the address, so the
-     * listening must leave no gap in which an answer or an announcement goes unheard.
+     * Listens, off the caller's thread, for another host announcing the address to the whole segment (a gratuitous
+     * ARP, a neighbour advertisement to all nodes), checking at least every {@code every}, and calls {@code onClaim}
+     * once with a description of that host (as {@link #probeConflict}) from a thread of the implementation; then
+     * stops. Closing the returned watch stops it sooner. The old holder in a handover uses it to let go the moment
+     * the segment's caches point at the next holder: a claim that only the caller heard (a unicast answer to its own
+     * probe) is not enough, since clients would still send to the caller. The listening must leave no gap in which
+     * an announcement goes unheard.
      *
-     * <p>The default calls {@link #probeConflict} back to back on a daemon thread of its own; implementations that can
-     * listen continuously should.
+     * <p>The default calls {@link #probeConflict} back to back on a daemon thread of its own, which cannot tell an
+     * announcement from an answer; implementations that can listen continuously should.
      */
     default Subscription watchForClaim(VirtualAddress vip, Duration every, Consumer<String> onClaim) {
         AtomicBoolean closed = new AtomicBoolean();

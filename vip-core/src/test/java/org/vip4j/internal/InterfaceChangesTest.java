@@ -1,9 +1,11 @@
 package org.vip4j.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.vip4j.VipEvent.Kind.CONFLICT;
 import static org.vip4j.VipEvent.Kind.RECONCILED;
 import static org.vip4j.testing.FakeAddressManager.Op.ANNOUNCE;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.vip4j.VipState;
 
@@ -26,6 +28,27 @@ class InterfaceChangesTest {
             assertThat(h.net.count(ANNOUNCE)).as("announced again after the re-add").isEqualTo(2);
             assertThat(h.events.stream().filter(e -> e.kind() == RECONCILED).findFirst().orElseThrow().reason())
                     .contains("removed behind vip4j's back");
+            assertThat(h.net.probeWindows()).as("start-up: the full window; went missing: the short one")
+                    .containsExactly(Duration.ofMillis(200), Duration.ofMillis(5));
+        }
+    }
+
+    @Test
+    void aVipThatWentMissingWhileAForeignOwnerAnswersGetsTheWholeConflictProcedure() {
+        try (Harness h = new Harness("n1")) {
+            h.dcs.put(Harness.KEY, "n1");
+            h.start();
+            h.net.foreignOwner("MAC 02:00:00:00:00:99"); // someone added it elsewhere, and removed it here
+            h.net.removeBehindTheBack(h.vip);
+            h.run();
+            assertThat(h.holds()).as("no add while an owner the DCS does not explain answers").isFalse();
+            assertThat(h.kinds()).contains(CONFLICT);
+            h.advance(Duration.ofMillis(4_900));
+            assertThat(h.holds()).isFalse();
+            h.advance(Duration.ofMillis(200));
+            assertThat(h.holds()).as("taken over after takeover-timeout, the DCS still naming this node").isTrue();
+            assertThat(h.net.probeWindows().subList(1, 3)).containsExactly(Duration.ofMillis(5),
+                    Duration.ofMillis(200));
         }
     }
 

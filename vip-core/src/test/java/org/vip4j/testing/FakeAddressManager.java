@@ -35,6 +35,7 @@ public final class FakeAddressManager implements AddressManager {
     private final Map<Op, IOException> failures = new EnumMap<>(Op.class);
     private final Map<Op, CountDownLatch> hangs = new EnumMap<>(Op.class);
     private final List<Consumer<String>> claimWatches = new ArrayList<>();
+    private final List<Duration> probeWindows = new ArrayList<>();
     private final List<Consumer<InterfaceChange>> interfaceWatches = new ArrayList<>();
     private String foreignOwner;
     private boolean closed;
@@ -80,8 +81,13 @@ public final class FakeAddressManager implements AddressManager {
         return this;
     }
 
+    /** How long each probe so far was asked to listen, in order. */
+    public synchronized List<Duration> probeWindows() {
+        return List.copyOf(probeWindows);
+    }
+
     /** How many claim watches are listening now. */
-    public synchronized int activeSubscriptiones() {
+    public synchronized int activeClaimWatches() {
         return claimWatches.size();
     }
 
@@ -191,6 +197,7 @@ public final class FakeAddressManager implements AddressManager {
     public Optional<String> probeConflict(VirtualAddress vip, Duration timeout) throws IOException {
         enter(Op.PROBE, vip);
         synchronized (this) {
+            probeWindows.add(timeout);
             return Optional.ofNullable(foreignOwner);
         }
     }

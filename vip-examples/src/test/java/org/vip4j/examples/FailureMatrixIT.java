@@ -169,6 +169,72 @@ class FailureMatrixIT {
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
     }
 
+    @Test
+    @Order(7)
+    void aHoldersLinkComingBackIsAnnouncedAtOnce() throws Exception {
+        // a 10 s lease, so the 2 s without a link (and without etcd) does not also end the holding
+        lab.node(1).destroy();
+        assertThat(lab.node(1).waitFor(10, TimeUnit.SECONDS)).isTrue();
+        lab.startNode(1, "--retry-num", "10");
+        lab.awaitStarted(1);
+        lead("n1");
+        Lab.await(() -> lab.log(1).contains("retry-num         = \"10\""), SETTLE, () -> lab.log(1));
+        Path links = lab.logs().resolve("links-n1.log");
+        Path arps = lab.logs().resolve("client-arp.log");
+        Path arpErr = lab.logs().resolve("client-tcpdump.err");
+        Process monitor = new ProcessBuilder("ip", "-n", lab.name() + "-n1", "-ts", "-o", "monitor", "link")
+                .redirectErrorStream(true).redirectOutput(links.toFile()).start();
+        Process tcpdump = new ProcessBuilder("ip", "netns", "exec", lab.name() + "-client", "tcpdump", "-l", "-n", "-e",
+                "-tt", "--time-stamp-precision=micro", "-i", "eth0", "arp").redirectOutput(arps.toFile())
+                .redirectError(arpErr.toFile()).start();
+        try {
+            Lab.await(() -> Files.readString(arpErr).contains("listening on"), SETTLE, () -> "tcpdump did not start");
+            String mac = lab.mac("n1");
+            lab.control("cut", "1");
+            TimeUnit.SECONDS.sleep(2);
+            lab.control("heal", "1");
+            Lab.await(() -> linkUpMicros(links) > 0, SETTLE, () -> "no link-up of n1's eth0 in " + links);
+            long up = linkUpMicros(links);
+            Lab.await(() -> firstArpFrom(arps, mac, up) > 0, SETTLE, () -> "no ARP for " + Lab.VIP + " from " + mac
+                    + " at the client after the link came back");
+            long ms = (firstArpFrom(arps, mac, up) - up) / 1_000;
+            report("7. holder's link down 2 s and up: first gratuitous ARP at the client after", ms + " ms from "
+                    + "link up", "at once (rtnetlink notification); no re-announce at all before");
+            assertThat(ms).as("ms from n1's link up to its first gratuitous ARP at the client").isLessThan(250);
+            assertThat(lab.holders()).containsExactly("n1");
+            assertThat(lab.log(1)).contains("lost its link").contains("the link of eth0 is back; VIP announced");
+        } finally {
+            tcpdump.destroy();
+            monitor.destroy();
+        }
+    }
+
+    /** The last time n1's eth0 came up with a carrier, in epoch µs; 0 when not yet. */
+    private static long linkUpMicros(Path links) throws Exception {
+        long up = 0;
+        for (String line : Files.readAllLines(links)) {
+            if (line.startsWith("[") && line.contains(" eth0") && line.contains("LOWER_UP")) {
+                up = SwitchTimeline.micros(line.substring(1, line.indexOf(']')));
+            }
+        }
+        return up;
+    }
+
+    /** The first ARP frame from {@code mac} naming the VIP as its sender address at or after {@code after} (µs). */
+    private static long firstArpFrom(Path arps, String mac, long after) throws Exception {
+        for (String line : Files.readAllLines(arps)) {
+            if (line.contains(mac + " > ") && line.contains("tell " + Lab.VIP + ",") || line.contains("Reply "
+                    + Lab.VIP + " is-at " + mac)) {
+                String[] t = line.substring(0, line.indexOf(' ')).split("\\.");
+                long micros = Long.parseLong(t[0]) * 1_000_000 + Long.parseLong(t[1]);
+                if (micros >= after) {
+                    return micros;
+                }
+            }
+        }
+        return 0;
+    }
+
     /** Milliseconds between the first CONFLICT log line and ACQUIRED, from the node's own timestamps. */
     private static long conflictToAcquired(String log) {
         long conflict = -1;

@@ -59,7 +59,9 @@ final class LinuxAddressManager implements AddressManager {
             packets = PacketSocket.open(link.index());
             LOG.info("address manager ready on interface {} (index {}, MAC {})", interfaceName, link.index(),
                     link.macText());
-            return new LinuxAddressManager(interfaceName, netlink, link, packets, schedule);
+            LinuxAddressManager manager = new LinuxAddressManager(interfaceName, netlink, link, packets, schedule);
+            manager.warmUp();
+            return manager;
         } catch (IOException | RuntimeException e) {
             if (packets != null) {
                 packets.close();
@@ -72,6 +74,24 @@ final class LinuxAddressManager implements AddressManager {
             }
             throw new IllegalStateException("cannot prepare interface " + interfaceName + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Runs the announcement path once without sending anything: builds each kind of frame and arms and cancels a
+     * burst with a round that sends nothing, so the announcer's thread exists and its classes are loaded before the
+     * first failover. Measured in the Patroni lab: a node's first announcement came up to 48 ms after its add on a
+     * cold, busy JVM, and the handover's old holder waits for that announcement.
+     */
+    private void warmUp() throws IOException {
+        byte[] mac = link.mac();
+        ArpFrames.announcement(ArpFrames.REQUEST, mac, new byte[4]);
+        ArpFrames.announcement(ArpFrames.REPLY, mac, new byte[4]);
+        ArpFrames.probe(mac, new byte[4]);
+        NdpFrames.unsolicitedAdvertisement(mac, new byte[16]);
+        NdpFrames.duplicateAddressProbe(mac, new byte[16]);
+        InetAddress placeholder = InetAddress.getByAddress(new byte[4]);
+        announcer.announce(placeholder, repeat -> { });
+        announcer.cancel(placeholder);
     }
 
     private static LinkInfo checkedLink(RtNetlink netlink, String name) throws IOException {

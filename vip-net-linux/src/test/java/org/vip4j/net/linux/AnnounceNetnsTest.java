@@ -211,31 +211,44 @@ class AnnounceNetnsTest {
     }
 
     @Test
-    void aSubscriptionHearsTheNextHolderAsSoonAsItAddsTheAddress() throws Exception {
-        claimWatch("198.51.100.30");
+    void aClaimWatchHearsTheNextHolderAnnounceAnIpv4AddressButNotItsBareAdd() throws Exception {
+        claimWatch("198.51.100.30", false);
     }
 
     @Test
-    void aSubscriptionHearsTheNextHolderOfAnIpv6Address() throws Exception {
-        claimWatch("2001:db8::30");
+    void aClaimWatchHearsTheNextHolderOfAnIpv6Address() throws Exception {
+        claimWatch("2001:db8::30", true);
     }
 
-    /** b holds the address and watches; a adds it without announcing: a's kernel answers b's next probe. */
-    private void claimWatch(String ip) throws Exception {
+    /**
+     * b holds the address and watches; a adds it. For IPv4 a's kernel would answer a probe at once, but only to the
+     * prober, so b must wait for a's announcement; for IPv6 the kernel's defence against b's duplicate-address probe
+     * goes to all nodes, which is an announcement already.
+     */
+    private void claimWatch(String ip, boolean addAlone) throws Exception {
         inB.run(() -> b.add(vip(ip, "b0")));
         CompletableFuture<Long> heard = new CompletableFuture<>();
         try (Subscription watch = inB.call(() -> b.watchForClaim(vip(ip, "b0"), Duration.ofMillis(2),
                 owner -> heard.complete(System.nanoTime())))) {
-            assertThat(heard).as("nobody else has it yet").isNotCompleted();
             TimeUnit.MILLISECONDS.sleep(50); // a quiet segment for a while: the watch must not invent a claim
             assertThat(heard).isNotCompleted();
             long added = inA.call(() -> {
                 a.add(vip(ip, "a0"));
                 return System.nanoTime();
             });
-            long micros = (heard.get(2, TimeUnit.SECONDS) - added) / 1_000;
-            System.out.printf("claim watch heard %s on a %d µs after a's add returned%n", ip, micros);
-            assertThat(micros).as("µs from a's add to b hearing it (2 ms probe period)").isLessThan(50_000);
+            long claimed = added;
+            if (!addAlone) {
+                TimeUnit.MILLISECONDS.sleep(100);
+                assertThat(heard).as("a has the address but has told nobody yet").isNotCompleted();
+                claimed = inA.call(() -> {
+                    a.announce(vip(ip, "a0"));
+                    return System.nanoTime();
+                });
+            }
+            long micros = (heard.get(2, TimeUnit.SECONDS) - claimed) / 1_000;
+            System.out.printf("claim watch heard %s on a %d µs after a's %s returned%n", ip, micros,
+                    addAlone ? "add" : "announce");
+            assertThat(micros).as("µs from a's claim to b hearing it").isLessThan(50_000);
         } finally {
             inA.run(() -> a.remove(vip(ip, "a0")));
         }
