@@ -51,6 +51,15 @@ class FailureMatrixIT {
         lab.awaitHolders(List.of(node), SETTLE);
     }
 
+    /** Restarts node {@code n}'s launcher with {@code flags} (SIGTERM, so it releases first) and makes it lead. */
+    private static void restartLeading(int n, String... flags) throws Exception {
+        lab.node(n).destroy();
+        assertThat(lab.node(n).waitFor(10, TimeUnit.SECONDS)).isTrue();
+        lab.startNode(n, flags);
+        lab.awaitStarted(n);
+        lead("n" + n);
+    }
+
     @Test
     @Order(1)
     void etcdDownWithReleasePolicyDropsTheVipAfterRetryNumTimesKeepaliveAndRecovers() throws Exception {
@@ -73,10 +82,7 @@ class FailureMatrixIT {
     @Test
     @Order(2)
     void etcdDownWithKeepPolicyKeepsTheVip() throws Exception {
-        lab.node(1).destroy();
-        assertThat(lab.node(1).waitFor(10, TimeUnit.SECONDS)).isTrue();
-        lab.startNode(1, "--dcs-loss", "keep");
-        lead("n1");
+        restartLeading(1, "--dcs-loss", "keep");
         Lab.await(() -> lab.log(1).contains("dcs-loss          = \"keep\""), SETTLE, () -> lab.log(1));
         TimeUnit.SECONDS.sleep(2); // let the new process settle into HOLDING with confirmations
         lab.control("etcd-stop");
@@ -173,11 +179,7 @@ class FailureMatrixIT {
     @Order(7)
     void aHoldersLinkComingBackIsAnnouncedAtOnce() throws Exception {
         // a 10 s lease, so the 2 s without a link (and without etcd) does not also end the holding
-        lab.node(1).destroy();
-        assertThat(lab.node(1).waitFor(10, TimeUnit.SECONDS)).isTrue();
-        lab.startNode(1, "--retry-num", "10");
-        lab.awaitStarted(1);
-        lead("n1");
+        restartLeading(1, "--retry-num", "10");
         Lab.await(() -> lab.log(1).contains("retry-num         = \"10\""), SETTLE, () -> lab.log(1));
         Path links = lab.logs().resolve("links-n1.log");
         Path arps = lab.logs().resolve("client-arp.log");
