@@ -26,10 +26,9 @@ public final class VipStateMachine {
 
     private static final long NEVER = Long.MAX_VALUE;
     /**
-     * How often the old holder's successor watch asks "who has the VIP?" during a handover. The next holder's kernel
-     * answers as soon as the address is on its interface, before its own announcement: this cadence bounds the
-     * two-owner window (plus one wake-up and one netlink call), at one broadcast ARP frame per period for at most
-     * handover-grace.
+     * The period of the old holder's successor watch during a handover: how often an IPv6 watch sends its
+     * duplicate-address probe (the next holder's kernel defends the address to all nodes, an announcement) and how
+     * often any watch checks whether it was closed. IPv4 only listens for the next holder's gratuitous ARP.
      */
     public static final Duration HANDOVER_PROBE_EVERY = Duration.ofMillis(2);
 

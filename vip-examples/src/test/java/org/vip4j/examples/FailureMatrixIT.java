@@ -126,7 +126,7 @@ class FailureMatrixIT {
         lab.control("vip-del", "2");
         long readded = lab.millisUntil(2, true, Duration.ofSeconds(5));
         report("6. VIP removed by hand on the holder: re-added after", readded + " ms", "at once (rtnetlink "
-                + "notification) + one probe window (200 ms); one interval (1 s) more if the notification is lost");
+                + "notification) + a 5 ms conflict probe; one interval (1 s) more if the notification is lost");
         assertThat(readded).isLessThanOrEqualTo(2_000); // worst case ~1.25 s; slack for a loaded machine
         lab.control("vip-add", "3");
         long removed = lab.millisUntil(3, false, Duration.ofSeconds(5));
