@@ -46,14 +46,27 @@ final class ArpFrames {
         return frame(operation, mac, ip, operation == REPLY ? mac : ZERO_MAC, ip);
     }
 
+    /**
+     * A gratuitous ARP sent by us on behalf of {@code owner}, which holds {@code ip} but may not have told the
+     * segment yet (its unicast answer to our probe reached only us). The ARP sender is the owner, so caches point at
+     * it; the Ethernet source stays ours, so no switch learns the owner's MAC on our port.
+     */
+    static byte[] announcementFor(int operation, byte[] ourMac, byte[] owner, byte[] ip) {
+        return frame(operation, ourMac, owner, ip, operation == REPLY ? owner : ZERO_MAC, ip);
+    }
+
     /** An RFC 5227 probe: "who has ip?" from sender address 0.0.0.0, so no host updates its cache from it. */
     static byte[] probe(byte[] mac, byte[] ip) {
         return frame(REQUEST, mac, ZERO_IP, ZERO_MAC, ip);
     }
 
     private static byte[] frame(int operation, byte[] sha, byte[] spa, byte[] tha, byte[] tpa) {
+        return frame(operation, sha, sha, spa, tha, tpa);
+    }
+
+    private static byte[] frame(int operation, byte[] ethernetSource, byte[] sha, byte[] spa, byte[] tha, byte[] tpa) {
         ByteBuffer b = ByteBuffer.allocate(FRAME_LENGTH); // big-endian by default
-        b.put(BROADCAST).put(sha).putShort((short) ETH_P_ARP);
+        b.put(BROADCAST).put(ethernetSource).putShort((short) ETH_P_ARP);
         b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) operation);
         b.put(sha).put(spa).put(tha).put(tpa);
         return b.array();

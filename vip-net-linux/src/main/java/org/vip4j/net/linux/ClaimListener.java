@@ -1,8 +1,9 @@
 package org.vip4j.net.linux;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,15 +11,17 @@ import org.vip4j.spi.Subscription;
 
 /**
  * {@link LinuxAddressManager#watchForClaim}: one thread that keeps the packet socket bound to ARP (or IPv6) for the
- * whole watch, so no announcement falls into a gap, and reports the first claim another host sends to the whole
- * segment. That is the next holder's gratuitous ARP, or for IPv6 its unsolicited advertisement, or its kernel's
- * defence of the address against our duplicate-address probe (sent to all nodes, so it moves every cache too).
- *
- * <p>Not a unicast reply to an IPv4 probe: the next holder's kernel answers that as soon as the address is on its
- * interface, but it tells only us. In the Patroni lab the next holder's own announcement came up to 48 ms after
- * its add (a cold, starved JVM); releasing on the reply left the clients' caches pointing at a host that no longer
- * had the address, and a client SYN sent there waited for TCP's one-second retransmit. So IPv4 only listens, and
- * IPv6 probes every period, since the answer to its probe is an announcement.
+ * whole watch, so nothing falls into a gap, probes every period, and reports the first claim by another host once
+ * the whole segment knows of it:
+ * <ul>
+ * <li>a claim sent to the segment (broadcast or multicast: the next holder's gratuitous ARP, its unsolicited NA, or
+ * its kernel's defence against our duplicate-address probe, which IPv6 sends to all nodes) is reported at once;
+ * <li>a unicast answer to our IPv4 probe means the next holder has the address, but only we heard it: its own
+ * announcement may still be on its way (seen: 48 ms behind its add on a starved JVM) or may have gone out before we
+ * listened (seen: our watch delivered the delete 145 ms late). Releasing then would leave clients sending to us
+ * after we let go, and a SYN sent there waits for TCP's one-second retransmit. So we announce the VIP to the
+ * segment on the next holder's behalf (ARP sender: its MAC; Ethernet source: ours), then report.
+ * </ul>
  */
 final class ClaimListener implements Subscription {
 
@@ -48,22 +51,19 @@ final class ClaimListener implements Subscription {
                      Consumer<String> onClaim) {
         boolean v4 = ip.length == 4;
         int etherType = v4 ? ArpFrames.ETH_P_ARP : NdpFrames.ETH_P_IPV6;
-        byte[] probe = v4 ? null : NdpFrames.duplicateAddressProbe(ourMac, ip);
+        byte[] probe = v4 ? ArpFrames.probe(ourMac, ip) : NdpFrames.duplicateAddressProbe(ourMac, ip);
         long period = Math.max(1, every.toNanos());
         synchronized (probeLock) {
             try {
                 socket.listen(etherType);
                 try {
                     while (!closed) {
-                        if (!v4) {
-                            socket.send(probe, etherType);
-                        }
-                        Optional<String> owner = ConflictProber.listen(socket, ourMac, ip, v4,
-                                System.nanoTime() + period, true);
-                        if (owner.isPresent()) {
+                        socket.send(probe, etherType);
+                        String owner = listen(socket, ourMac, ip, v4, System.nanoTime() + period);
+                        if (owner != null) {
                             if (!closed) {
-                                LOG.debug("{} claims {}", owner.get(), what);
-                                onClaim.accept(owner.get());
+                                LOG.debug("{} claims {}", owner, what);
+                                onClaim.accept(owner);
                             }
                             return;
                         }
@@ -75,6 +75,31 @@ final class ClaimListener implements Subscription {
                 // the handoff's grace deadline then ends it the slow way
                 LOG.warn("listening for the next holder of {} failed: {}", what, e.getMessage());
             }
+        }
+    }
+
+    /** The claimant once the segment knows it (announcing on its behalf if need be), or null at {@code until}. */
+    private static String listen(PacketSocket socket, byte[] ourMac, byte[] ip, boolean v4, long until)
+            throws IOException {
+        while (true) {
+            int length = socket.receive(until);
+            if (length < 0) {
+                return null;
+            }
+            ByteBuffer frame = socket.frame();
+            byte[] mac = v4 ? ArpFrames.senderClaiming(frame, length, ip) : NdpFrames.advertiserOf(frame, length, ip);
+            if (mac == null || Arrays.equals(mac, ourMac)) {
+                continue; // our own probe comes back to the socket as an outgoing frame
+            }
+            if ((frame.get(0) & 1) != 0) { // the group bit of the destination: sent to every host
+                return "MAC " + Macs.format(mac);
+            }
+            if (!v4) {
+                continue; // IPv6 answers our probe to all nodes; a unicast advertisement is not an announcement
+            }
+            socket.send(ArpFrames.announcementFor(ArpFrames.REQUEST, ourMac, mac, ip), ArpFrames.ETH_P_ARP);
+            socket.send(ArpFrames.announcementFor(ArpFrames.REPLY, ourMac, mac, ip), ArpFrames.ETH_P_ARP);
+            return "MAC " + Macs.format(mac) + ", announced on its behalf";
         }
     }
 

@@ -43,27 +43,12 @@ final class ConflictProber {
         }
     }
 
-    /** Reads frames until {@code until} (nanoTime) and returns the first other MAC claiming {@code ip}. */
-    static Optional<String> listen(PacketSocket socket, byte[] ourMac, byte[] ip, boolean v4, long until)
+    private static Optional<String> listen(PacketSocket socket, byte[] ourMac, byte[] ip, boolean v4, long until)
             throws IOException {
-        return listen(socket, ourMac, ip, v4, until, false);
-    }
-
-    /**
-     * As {@link #listen(PacketSocket, byte[], byte[], boolean, long)}; with {@code announcedOnly}, a claim counts
-     * only when it went to every host on the segment (Ethernet group address: a gratuitous ARP, a neighbour
-     * advertisement to all nodes), i.e. when the segment's caches now point at the claimant. A unicast reply to our
-     * own probe tells only us.
-     */
-    static Optional<String> listen(PacketSocket socket, byte[] ourMac, byte[] ip, boolean v4, long until,
-                                   boolean announcedOnly) throws IOException {
         while (true) {
             int length = socket.receive(until);
             if (length < 0) {
                 return Optional.empty();
-            }
-            if (announcedOnly && (socket.frame().get(0) & 1) == 0) {
-                continue; // the group bit of the destination MAC: broadcast and multicast have it
             }
             byte[] mac = v4 ? ArpFrames.senderClaiming(socket.frame(), length, ip)
                     : NdpFrames.advertiserOf(socket.frame(), length, ip);
