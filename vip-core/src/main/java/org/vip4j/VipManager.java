@@ -108,6 +108,7 @@ public final class VipManager implements AutoCloseable {
             throw new IllegalStateException("VipManager for " + config.virtualAddress() + " cannot be started: it is "
                     + lifecycle.get().name().toLowerCase(java.util.Locale.ROOT) + "; a manager starts once");
         }
+        addressCalls.warmUpReleaseOnClaim(VipStateMachine.HANDOVER_PROBE_EVERY, reportHandedOver(0));
         loop.start("vip4j-loop-" + config.virtualAddress().host());
         interfaceWatch = addressManager.watchInterface(config.interfaceName(),
                 change -> loop.post(() -> machine.onInterfaceChange(change)));
@@ -205,8 +206,11 @@ public final class VipManager implements AutoCloseable {
     }
 
     private Cancellable watchSuccessor(long ticket) {
-        return addressCalls.releaseOnClaim(VipStateMachine.HANDOVER_PROBE_EVERY, (owner, failure) ->
-                loop.post(() -> machine.onHandedOver(ticket, owner, failure)));
+        return addressCalls.releaseOnClaim(VipStateMachine.HANDOVER_PROBE_EVERY, reportHandedOver(ticket));
+    }
+
+    private AddressCalls.Released reportHandedOver(long ticket) {
+        return (owner, failure) -> loop.post(() -> machine.onHandedOver(ticket, owner, failure));
     }
 
     private void requestConfirm() {

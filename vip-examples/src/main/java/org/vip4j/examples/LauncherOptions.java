@@ -19,9 +19,15 @@ import picocli.CommandLine.ParseResult;
 final class LauncherOptions {
 
     /** What the command line asked for. */
-    record Parsed(String command, String configFile, boolean keepOnStop, String statusAddress,
+    record Parsed(String command, String configFile, boolean keepOnStop, String statusAddress, int nice,
                   Map<String, String> keys, boolean help, boolean version) {
     }
+
+    /**
+     * The nice value {@code run} gives its threads unless asked otherwise: high enough that a database host busy
+     * with a switchover cannot make the handover wait in the run queue, short of real-time scheduling.
+     */
+    static final int DEFAULT_NICE = -10;
 
     private LauncherOptions() {
     }
@@ -43,6 +49,9 @@ final class LauncherOptions {
                 .description("leave the VIP on the interface at SIGTERM/SIGINT (vip-manager's old behaviour)").build());
         spec.addOption(OptionSpec.builder("--status-address").paramLabel("HOST:PORT").type(String.class)
                 .description("serve /health, /state and /metrics over HTTP here (off by default)").build());
+        spec.addOption(OptionSpec.builder("--nice").paramLabel("N").type(Integer.class)
+                .description("run the VIP threads at nice N, -20..19 (default " + DEFAULT_NICE + "; needs "
+                        + "CAP_SYS_NICE; kept if the service already starts at a higher priority)").build());
         spec.addOption(OptionSpec.builder("--help", "-h").arity("0").type(boolean.class).usageHelp(true)
                 .description("show this help").build());
         spec.addOption(OptionSpec.builder("--version", "-V").arity("0").type(boolean.class).versionHelp(true)
@@ -75,8 +84,17 @@ final class LauncherOptions {
             }
         }
         return new Parsed(command, r.matchedOptionValue("--config", null), r.hasMatchedOption("--keep-on-stop"),
-                r.matchedOptionValue("--status-address", null), keys, r.isUsageHelpRequested(),
+                r.matchedOptionValue("--status-address", null), nice(r), keys, r.isUsageHelpRequested(),
                 r.isVersionHelpRequested());
+    }
+
+    private static int nice(ParseResult r) {
+        Integer nice = r.matchedOptionValue("--nice", DEFAULT_NICE);
+        if (nice < -20 || nice > 19) {
+            throw new CommandLine.ParameterException(r.commandSpec().commandLine(), "--nice: " + nice
+                    + " is not allowed; allowed: an integer from -20 (highest priority) to 19 (lowest)");
+        }
+        return nice;
     }
 
     private static List<String> names(ConfigKey key) {

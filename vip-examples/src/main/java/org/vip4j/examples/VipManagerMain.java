@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +21,7 @@ import org.vip4j.internal.ConfigKey;
 import org.vip4j.internal.ConfigLayers;
 import org.vip4j.internal.ConfigParsing;
 import org.vip4j.internal.Providers;
+import org.vip4j.net.linux.ThreadPriority;
 import org.vip4j.spi.DcsClient;
 import picocli.CommandLine;
 
@@ -165,6 +167,7 @@ public final class VipManagerMain {
     private int run(List<VipConfig> configs, LauncherOptions.Parsed p, Logger log) {
         log.info("vip4j {} starting {} VIP(s); effective configuration:", version(), configs.size());
         configs.forEach(c -> c.describe().lines().forEach(l -> log.info("  {}", l)));
+        raisePriority(p.nice(), log); // before any thread of the DCS client or a manager exists: they inherit it
         try {
             dcs = VipManager.createDcsClient(configs.get(0));
             List<VipMetrics> metrics = new ArrayList<>();
@@ -205,6 +208,23 @@ public final class VipManagerMain {
         }
         shutdown(log);
         return OK;
+    }
+
+    private static void raisePriority(int nice, Logger log) {
+        try {
+            int before = ThreadPriority.current();
+            Optional<String> refused = ThreadPriority.raiseCallingThread(nice);
+            if (refused.isPresent()) {
+                log.warn("VIP threads stay at nice {}: {}. On a host busy with a switchover (a PostgreSQL shutdown "
+                        + "checkpoint, say) a handover can then wait tens of ms for a CPU; --nice {} silences this",
+                        before, refused.get(), before);
+            } else if (ThreadPriority.current() < before) {
+                log.info("VIP threads run at nice {} (started at {}), so that a busy host does not delay a handover",
+                        ThreadPriority.current(), before);
+            }
+        } catch (RuntimeException e) {
+            log.warn("VIP threads keep their priority: {}", e.getMessage());
+        }
     }
 
     /** Closes every manager (each removes its VIP unless --keep-on-stop), then the DCS client. Runs once. */
@@ -255,11 +275,11 @@ public final class VipManagerMain {
     }
 
     /** The address manager's own view of the interface: the one that will add the VIP to it. */
-    private static java.util.Optional<String> interfaceProblem(String managerType, String name) {
+    private static Optional<String> interfaceProblem(String managerType, String name) {
         try {
             return Providers.addressManager(managerType).interfaceProblem(name).map(p -> "interface=" + name + ": " + p);
         } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty(); // the unknown manager-type is reported on its own
+            return Optional.empty(); // the unknown manager-type is reported on its own
         }
     }
 

@@ -3,10 +3,14 @@ package org.vip4j.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,7 +21,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Three launcher processes (the shaded vip4j.jar) in the namespace lab with a real etcd: the VIP follows the key,
  * the client always reaches exactly the node the key names, deletes release, SIGTERM releases and exits 0, a crashed
- * holder's stray VIP is removed when it restarts, and bad configurations exit 2. The tests run in order on one lab.
+ * holder's stray VIP is removed when it restarts, and bad configurations exit 2; the VIP threads run at nice
+ * -10. The tests run in order on one lab.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherEndToEndIT {
@@ -36,6 +41,27 @@ class LauncherEndToEndIT {
         if (lab != null) {
             lab.close();
         }
+    }
+
+    @Test
+    @Order(0)
+    void theVipThreadsRunAtNiceMinusTenAndTheJvmsOwnThreadsDoNot() throws Exception {
+        lab.put("n1");
+        lab.awaitHolders(List.of("n1"), SETTLE);
+        Map<String, Integer> nice = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(lab.node(1).pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = Files.readString(task.resolve("stat"));
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                nice.merge(comm, Integer.parseInt(fields[16]), Math::max);
+            }
+        }
+        assertThat(lab.log(1)).contains("VIP threads run at nice -10 (started at 0)");
+        // /proc shortens thread names to 15 characters
+        assertThat(nice).as("nice value per thread name").containsEntry("vip4j-loop-198.", -10)
+                .containsEntry("vip4j-etcd", -10).containsEntry("grpc-nio-worker", -10)
+                .containsEntry("C1 CompilerThre", 0);
     }
 
     @Test

@@ -107,6 +107,18 @@ class VipManagerMainTest {
     }
 
     @Test
+    void theNiceValueIsCheckedAgainstTheKernelsRange() {
+        Map<String, String> env = Map.of("VIP_IP", "198.51.100.100", "VIP_NETMASK", "24", "VIP_INTERFACE", "lo",
+                "VIP_TRIGGER_KEY", "/service/pg/leader", "VIP_TRIGGER_VALUE", "n1");
+        assertThat(run(env, "check", "--nice", "-5")).as(stderr()).isZero();
+        assertThat(run(env, "check", "--nice", "25")).isEqualTo(2);
+        assertThat(stderr()).contains("--nice: 25 is not allowed; allowed: an integer from -20 (highest priority) to 19"
+                + " (lowest)");
+        assertThat(run(env, "check", "--nice", "high")).isEqualTo(2);
+        assertThat(stderr()).contains("Invalid value for option '--nice': 'high' is not an int");
+    }
+
+    @Test
     void anUnknownCommandOrFlagIsABadConfiguration() {
         assertThat(run(Map.of(), "start")).isEqualTo(2);
         assertThat(stderr()).contains("unknown command 'start'; allowed: run, check");

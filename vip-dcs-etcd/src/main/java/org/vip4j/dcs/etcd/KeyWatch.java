@@ -1,7 +1,10 @@
 package org.vip4j.dcs.etcd;
 
+import com.google.protobuf.ByteString;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.KeyValue;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
@@ -50,6 +53,7 @@ final class KeyWatch {
     private Watch.Watcher watcher;
     private int watcherEpoch;
     private int watcherGeneration = -1;
+    private boolean warmedUp;
     private volatile boolean closed;
 
     KeyWatch(String key, EtcdConnection connection, ScheduledExecutorService executor, long periodMs,
@@ -168,17 +172,40 @@ final class KeyWatch {
     private void openWatcher(long fromRevision) {
         int epoch = ++watcherEpoch;
         watcherGeneration = connection.generation();
+        Watch.Listener listener = Watch.listener(
+                r -> executor.execute(() -> onEvents(epoch, r)),
+                e -> executor.execute(() -> onWatchError(epoch, e)),
+                () -> executor.execute(() -> onWatchError(epoch,
+                        new IllegalStateException("watch closed by the server"))));
         try {
             watcher = connection.client().getWatchClient().watch(keyBytes,
-                    WatchOption.builder().withRevision(fromRevision).build(),
-                    Watch.listener(
-                            r -> executor.execute(() -> onEvents(epoch, r)),
-                            e -> executor.execute(() -> onWatchError(epoch, e)),
-                            () -> executor.execute(() -> onWatchError(epoch,
-                                    new IllegalStateException("watch closed by the server")))));
+                    WatchOption.builder().withRevision(fromRevision).build(), listener);
         } catch (RuntimeException e) {
             onWatchError(epoch, e);
+            return;
         }
+        if (!warmedUp) {
+            warmedUp = true;
+            listener.onNext(nothingNew());
+        }
+    }
+
+    /**
+     * A delete and a put of the key at revision 0, below every revision etcd hands out, so {@link #onEvents} maps
+     * both and delivers neither. Sent through the listener once, it runs the code of a watch event before the
+     * first real one: measured in the Patroni lab, the old primary's first event (the delete that starts a
+     * switchover, on a busy 2-core host, its JVM seconds old) took 23 to 39 ms from gRPC's thread to this one,
+     * and 8 to 19 ms more to the observation; later events 1 to 2 ms in all.
+     */
+    private WatchResponse nothingNew() {
+        ByteString k = ByteString.copyFrom(keyBytes.getBytes());
+        return new WatchResponse(io.etcd.jetcd.api.WatchResponse.newBuilder()
+                .addEvents(Event.newBuilder().setType(Event.EventType.DELETE)
+                        .setKv(KeyValue.newBuilder().setKey(k)))
+                .addEvents(Event.newBuilder().setType(Event.EventType.PUT)
+                        .setKv(KeyValue.newBuilder().setKey(k)
+                                .setValue(ByteString.copyFromUtf8("-"))))
+                .build());
     }
 
     private void onEvents(int epoch, WatchResponse response) {

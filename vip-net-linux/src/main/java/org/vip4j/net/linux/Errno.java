@@ -12,6 +12,7 @@ final class Errno {
     static final int EPERM = 1;
     static final int ENOENT = 2;
     static final int ENXIO = 6;
+    static final int EACCES = 13;
     static final int EEXIST = 17;
     static final int ENODEV = 19;
     static final int ENETDOWN = 100;
@@ -27,7 +28,7 @@ final class Errno {
             Map.entry(9, "EBADF (Bad file descriptor)"),
             Map.entry(11, "EAGAIN (Resource temporarily unavailable)"),
             Map.entry(12, "ENOMEM (Out of memory)"),
-            Map.entry(13, "EACCES (Permission denied)"),
+            Map.entry(EACCES, "EACCES (Permission denied)"),
             Map.entry(14, "EFAULT (Bad address)"),
             Map.entry(16, "EBUSY (Device or resource busy)"),
             Map.entry(EEXIST, "EEXIST (File exists)"),

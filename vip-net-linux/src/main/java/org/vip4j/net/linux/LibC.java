@@ -11,8 +11,9 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The few libc socket calls we need, bound with jnr-ffi. {@link Api} is public only because jnr-ffi implements it
- * from a class loader of its own; this package-private enclosing class keeps it out of users' reach. Socket
+ * The few libc calls we need (sockets, and the calling thread's nice value), bound with jnr-ffi. {@link Api} is
+ * public only because jnr-ffi implements it from a class loader of its own; this package-private enclosing class
+ * keeps it out of users' reach. Socket
  * addresses and payloads are plain byte arrays whose layout the callers build (and document); receive buffers are
  * direct {@link ByteBuffer}s, so the kernel writes straight into memory Java reads, without a copy.
  *
@@ -35,6 +36,7 @@ final class LibC {
     static final int SO_RCVTIMEO = 20;
     static final int MSG_DONTWAIT = 0x40;
     static final short POLLIN = 0x1;
+    static final int PRIO_PROCESS = 0;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
 
@@ -66,6 +68,10 @@ final class LibC {
 
         @SaveError
         int close(int fd);
+
+        /** With {@code which} = PRIO_PROCESS and {@code who} = 0: the calling thread's nice value on Linux. */
+        @SaveError
+        int setpriority(int which, int who, int prio);
     }
 
     /** The process-wide binding; loading libc takes milliseconds, so it happens once. */
