@@ -30,6 +30,7 @@ public final class EventLoop {
     private final Ticker clock;
     private final AtomicLong wakeups = new AtomicLong();
     private final AtomicLong pastWakeups = new AtomicLong();
+    private final AtomicLong taskFailures = new AtomicLong();
     private volatile VipStateMachine machine;
     /** Loop-thread only: no deadline wake-up before this, set when the machine asked for one in the past. */
     private long notBefore = Long.MIN_VALUE;
@@ -93,6 +94,11 @@ public final class EventLoop {
         return pastWakeups.get();
     }
 
+    /** How many tasks (or ticks) threw; each is a bug, logged, and the loop went on. */
+    public long taskFailures() {
+        return taskFailures.get();
+    }
+
     public boolean isRunning() {
         Thread t = thread;
         return running && t != null && t.isAlive();
@@ -137,10 +143,11 @@ public final class EventLoop {
         }
     }
 
-    private static void runSafely(Runnable task) {
+    private void runSafely(Runnable task) {
         try {
             task.run();
         } catch (RuntimeException e) {
+            taskFailures.incrementAndGet();
             // a bug must not stop the loop that keeps the VIP where it belongs
             LOG.error("vip4j loop task failed; the loop goes on", e);
         }

@@ -46,9 +46,9 @@ final class Keepalive {
         return ++failures;
     }
 
-    /** A new holding starts with the lease its watch value gave it, to be confirmed at once. */
-    void granted(long now) {
-        lastConfirmedAt = now;
+    /** A new holding starts with the lease the value that named this node at {@code namedAt} gave it. */
+    void granted(long namedAt) {
+        lastConfirmedAt = namedAt;
         failures = 0;
     }
 

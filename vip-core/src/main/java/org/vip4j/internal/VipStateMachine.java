@@ -56,6 +56,8 @@ public final class VipStateMachine {
     private long nextReconcileAt;
     private long retryAt = NEVER;
     private long handoffTickets;
+    /** When a reachable DCS last said the key names this node (a watch value or a confirmation); invariant 1. */
+    private long namedMeAt = Long.MIN_VALUE / 2;
 
     public VipStateMachine(VipConfig config, Ticker clock, AddressCalls address, Confirmer confirmer,
                            SuccessorWatcher successorWatcher, Transitions out, PromoteCheck promoteCheck) {
@@ -108,6 +110,9 @@ public final class VipStateMachine {
             return;
         }
         lastObservedRevision = Math.max(lastObservedRevision, obs.revision());
+        if (names(obs)) {
+            namedMeAt = clock.millis();
+        }
         if (!dcsReachable) {
             dcsReachable = true;
             if (state == VipState.DCS_LOST) {
@@ -137,6 +142,9 @@ public final class VipStateMachine {
             return;
         }
         keepalive.succeeded(clock.millis(), names(obs));
+        if (names(obs)) {
+            namedMeAt = clock.millis();
+        }
         if (state == VipState.DCS_LOST) {
             dcsReachable = true;
             restore("the DCS confirms again");
@@ -293,8 +301,7 @@ public final class VipStateMachine {
             }
             case ACQUIRING -> {
                 if (!isLeaderMe()) {
-                    acquisition.abandon();
-                    transition(VipState.STANDBY, Kind.LEADER_CHANGED, change + "; acquisition abandoned");
+                    abandonAcquisition(VipState.STANDBY, Kind.LEADER_CHANGED, change + "; acquisition abandoned");
                 }
             }
             case HOLDING -> holderSees(obs, changed, change);
@@ -309,6 +316,7 @@ public final class VipStateMachine {
             if (handoff.active()) {
                 handoff.cancel();
                 notice(Kind.LEADER_CHANGED, change + " within handover-grace; VIP kept without a flap");
+                reconcile(); // the grace skipped the interface's news: a VIP removed meanwhile comes back now
             }
             return;
         }
@@ -342,11 +350,8 @@ public final class VipStateMachine {
         switch (state) {
             case STARTING, STANDBY -> transition(VipState.DCS_LOST, Kind.DCS_LOST,
                     "DCS unreachable (" + reason + "); this node will not take the VIP until it answers");
-            case ACQUIRING -> {
-                acquisition.abandon();
-                transition(VipState.DCS_LOST, Kind.DCS_LOST, "DCS unreachable (" + reason
-                        + ") during acquisition; VIP not added");
-            }
+            case ACQUIRING -> abandonAcquisition(VipState.DCS_LOST, Kind.DCS_LOST, "DCS unreachable (" + reason
+                    + ") during acquisition; VIP not added");
             case HOLDING -> {
                 if (handoff.active()) {
                     release(VipState.DCS_LOST, Kind.DCS_LOST, "DCS unreachable (" + reason
@@ -373,17 +378,39 @@ public final class VipStateMachine {
     }
 
     private void continueAcquire() {
+        long unconfirmed = clock.millis() - namedMeAt;
+        if (unconfirmed >= config.dcsLossTimeout().toMillis()) {
+            // a retry, a takeover wait or a VIP gone missing while the DCS is away: what named us is too old
+            acquisition.abandon();
+            dcsReachable = false;
+            transition(VipState.DCS_LOST, Kind.DCS_LOST, "leadership last confirmed " + unconfirmed + " ms ago, more"
+                    + " than retry-num x keepalive-period; VIP not added until the DCS confirms it again");
+            if (!keepalive.inFlight()) {
+                confirmNow();
+            }
+            return;
+        }
         Acquisition.Outcome outcome = acquisition.attempt(clock.millis(), this::notice);
+        if (outcome instanceof Acquisition.Outcome.Waiting && !keepalive.inFlight()
+                && clock.millis() - namedMeAt >= config.keepalivePeriod().toMillis()) {
+            confirmNow(); // another host answers and we wait for takeover-timeout: stay confirmed meanwhile
+        }
         if (outcome instanceof Acquisition.Outcome.Failed f) {
             retryAt = clock.millis() + retryMs;
             transition(VipState.STANDBY, Kind.TAKEOVER_FAILED, f.reason());
         } else if (outcome instanceof Acquisition.Outcome.Held h) {
             vipHeld = true;
-            keepalive.granted(clock.millis());
+            keepalive.granted(namedMeAt); // the lease runs from what named us, not from the add
             confirmNow(); // the watch value that started this may be stale: a linearizable read settles it
             transition(VipState.HOLDING, Kind.ACQUIRED, "VIP added to " + config.interfaceName() + " and announced"
                     + (h.tookOverFrom() == null ? "" : "; took over from " + h.tookOverFrom()));
         }
+    }
+
+    private void abandonAcquisition(VipState to, Kind kind, String why) {
+        acquisition.abandon();
+        transition(to, kind, why);
+        reconcile(); // while it waited, the interface's news was not ours to act on (a VIP added by hand, say)
     }
 
     private void release(VipState to, Kind kind, String why) {
