@@ -37,12 +37,34 @@ class BrokenConfigurationTest {
         return Arguments.of(name, m, expected);
     }
 
+    private static Arguments withIp(String name, String ip, String key, Object value, String... expected) {
+        Arguments a = broken(name, key, value, expected);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) a.get()[1];
+        m.put("ip", ip);
+        return a;
+    }
+
     static Stream<Arguments> configurations() {
         return Stream.of(
                 broken("not an IP", "ip", "198.51.100", "ip=198.51.100: not an IP address; allowed:"),
                 broken("octet above 255", "ip", "198.51.100.256", "ip=198.51.100.256: not an IP address"),
                 broken("host name instead of IP", "ip", "db.example.org", "ip=db.example.org: not an IP address"),
                 broken("IPv4 VIP with /64", "netmask", 64, "netmask=64: /64 does not fit the IPv4 address"),
+                broken("the subnet's network address", "ip", "198.51.100.0", "ip=198.51.100.0: the network address"
+                        + " of its /24, not a host address; allowed: the virtual IP address"),
+                broken("the subnet's broadcast address", "ip", "198.51.100.255", "ip=198.51.100.255: the broadcast "
+                        + "address of its /24, not a host address"),
+                withIp("dotted mask for an IPv6 VIP", "2001:db8::10", "netmask", "255.255.255.0",
+                        "netmask=255.255.255.0: a dotted mask is IPv4 notation and does not fit the IPv6 address "
+                                + "2001:db8::10 (give a prefix length, e.g. 64); allowed: a prefix length"),
+                withIp("a wrong IPv4 ip does not hide a wrong netmask", "198.51.100.300", "netmask", 33,
+                        "ip=198.51.100.300: not an IP address",
+                        "netmask=33: /33 does not fit the IPv4 address 198.51.100.300 (at most 32)"),
+                withIp("a wrong IPv6 ip does not hide a dotted netmask", "2001:db8::zz", "netmask", "255.255.0.0",
+                        "ip=2001:db8::zz: not an IP address",
+                        "netmask=255.255.0.0: a dotted mask is IPv4 notation and does not fit the IPv6 address "
+                                + "2001:db8::zz"),
                 broken("non-contiguous mask", "netmask", "255.0.255.0", "netmask=255.0.255.0: the mask's bits"),
                 broken("prefix above 128", "netmask", 129, "netmask=129: prefix length above 128"),
                 broken("interface with a slash", "interface", "eth0/1", "interface=eth0/1: not a valid interface"),

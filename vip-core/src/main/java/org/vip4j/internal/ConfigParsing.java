@@ -92,14 +92,6 @@ public final class ConfigParsing {
         throw new IllegalArgumentException("neither a prefix length nor a dotted mask");
     }
 
-    /** Checks that a prefix length fits the address family. */
-    public static void checkPrefixFits(InetAddress address, int prefix) {
-        if (address instanceof Inet4Address && prefix > 32) {
-            throw new IllegalArgumentException("/" + prefix + " does not fit the IPv4 address "
-                    + address.getHostAddress() + " (at most 32)");
-        }
-    }
-
     public static String interfaceName(String text) {
         String t = text.trim();
         if (t.isEmpty() || t.length() > 15 || t.equals(".") || t.equals("..") || !t.matches("[^/\\s:]+")) {

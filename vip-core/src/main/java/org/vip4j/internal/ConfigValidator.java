@@ -1,5 +1,6 @@
 package org.vip4j.internal;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -65,6 +66,8 @@ public final class ConfigValidator {
                         + ") is required: " + required.allowed());
             }
         }
+        familyCheck(layers, values, problems);
+        typeChecks(dcsType, values, warnings);
         crossChecks(values, problems, warnings);
         return new Result(values, problems, warnings);
     }
@@ -100,17 +103,60 @@ public final class ConfigValidator {
         }
     }
 
-    private static void crossChecks(Map<ConfigKey, Value> values, List<String> problems, List<String> warnings) {
-        Value ip = values.get(ConfigKey.IP);
+    /**
+     * The netmask against the ip's family, judged from the ip as written when it does not parse, so that a wrong ip
+     * does not hide a wrong netmask until it is fixed: a dotted mask is IPv4 notation (255.255.255.0 read as /24
+     * for an IPv6 VIP is a mistake, not a prefix), and an IPv4 prefix is at most 32.
+     */
+    private static void familyCheck(ConfigLayers layers, Map<ConfigKey, Value> values, List<String> problems) {
         Value mask = values.get(ConfigKey.NETMASK);
-        if (ip != null && mask != null) {
-            try {
-                ConfigParsing.checkPrefixFits((InetAddress) ip.value(), (Integer) mask.value());
-            } catch (IllegalArgumentException e) {
-                problems.add(mask.spelledAs() + "=" + mask.shown() + ": " + e.getMessage() + "; allowed: "
-                        + ConfigKey.NETMASK.allowed());
+        Optional<String> ipText = layers.effective(ConfigKey.IP).map(ConfigLayers.Entry::text).map(String::trim);
+        if (mask == null || ipText.isEmpty()) {
+            return;
+        }
+        Value ip = values.get(ConfigKey.IP);
+        String ipShown = ip != null ? ip.shown() : ConfigParsing.mask(ipText.get());
+        boolean v6 = ip != null ? ip.value() instanceof Inet6Address : ipText.get().contains(":");
+        String maskText = layers.effective(ConfigKey.NETMASK).map(ConfigLayers.Entry::text).map(String::trim)
+                .orElse(mask.shown());
+        int prefix = (Integer) mask.value();
+        String problem = null;
+        if (v6 && maskText.contains(".")) {
+            problem = "a dotted mask is IPv4 notation and does not fit the IPv6 address " + ipShown
+                    + " (give a prefix length, e.g. 64)";
+        } else if (!v6 && prefix > 32) {
+            problem = "/" + prefix + " does not fit the IPv4 address " + ipShown + " (at most 32)";
+        }
+        if (problem == null && ip != null && !v6 && prefix <= 30) {
+            // the kernel takes it, but hosts on the segment treat it as the subnet or its broadcast, not a peer
+            byte[] b = ((InetAddress) ip.value()).getAddress();
+            int bits = ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+            int hostBits = bits & (int) ((1L << (32 - prefix)) - 1);
+            if (hostBits == 0 || hostBits == (int) ((1L << (32 - prefix)) - 1)) {
+                problems.add(ip.spelledAs() + "=" + ipShown + ": the " + (hostBits == 0 ? "network" : "broadcast")
+                        + " address of its /" + prefix + ", not a host address; allowed: " + ConfigKey.IP.allowed());
             }
         }
+        if (problem != null) {
+            problems.add(mask.spelledAs() + "=" + ConfigParsing.mask(maskText) + ": " + problem + "; allowed: "
+                    + ConfigKey.NETMASK.allowed());
+        }
+    }
+
+    /** Settings of one DCS type given for another: vip-manager ignores them silently; we say so once. */
+    private static void typeChecks(String dcsType, Map<ConfigKey, Value> values, List<String> warnings) {
+        for (ConfigKey key : List.of(ConfigKey.ETCD_USER, ConfigKey.ETCD_PASSWORD, ConfigKey.ETCD_CA_FILE,
+                ConfigKey.ETCD_CERT_FILE, ConfigKey.ETCD_KEY_FILE, ConfigKey.CONSUL_TOKEN)) {
+            Value v = values.get(key);
+            String owner = key == ConfigKey.CONSUL_TOKEN ? "consul" : "etcd";
+            if (v != null && v.source() != ConfigSource.DEFAULT && !dcsType.equals(owner)) {
+                warnings.add(v.spelledAs() + " is set but dcs-type is " + dcsType + ": it applies only to dcs-type "
+                        + owner + " and is ignored");
+            }
+        }
+    }
+
+    private static void crossChecks(Map<ConfigKey, Value> values, List<String> problems, List<String> warnings) {
         pair(values, problems, ConfigKey.ETCD_USER, ConfigKey.ETCD_PASSWORD);
         pair(values, problems, ConfigKey.ETCD_CERT_FILE, ConfigKey.ETCD_KEY_FILE);
         Value keepalive = values.get(ConfigKey.KEEPALIVE_PERIOD);

@@ -12,6 +12,21 @@ import java.time.Duration;
 final class Keepalive {
 
     private static final long NEVER = Long.MAX_VALUE;
+    /**
+     * How late past its end a lease may be found before the process is taken to have been unable to run (SIGSTOP,
+     * a VM or GC stall): the loop is woken at the lease's end, so on a busy host it notices within tens of ms.
+     */
+    static final long PAUSE_SLACK_MS = 500;
+
+    /** What {@link #lease} found. */
+    enum Lease {
+        /** Confirmed recently enough, or a pause check is waiting for its answer. */
+        VALID,
+        /** No confirmation for retry-num x keepalive-period: let go. */
+        RAN_OUT,
+        /** Found run out long after its end: ask the DCS once before believing it (a pause check, now started). */
+        RAN_OUT_DURING_A_PAUSE
+    }
 
     private final long periodMs;
     private final long lossTimeoutMs;
@@ -19,6 +34,8 @@ final class Keepalive {
     private int failures;
     private long lastConfirmedAt;
     private long nextAt = NEVER;
+    /** The end of a running pause check: the one confirmation it waits for renews the lease before this. */
+    private long pauseCheckUntil = NEVER;
 
     Keepalive(long periodMs, long lossTimeoutMs) {
         this.periodMs = periodMs;
@@ -37,6 +54,7 @@ final class Keepalive {
         failures = 0;
         if (namesThisNode) {
             lastConfirmedAt = now;
+            pauseCheckUntil = NEVER;
         }
     }
 
@@ -49,6 +67,7 @@ final class Keepalive {
     /** A new holding starts with the lease the value that named this node at {@code namedAt} gave it. */
     void granted(long namedAt) {
         lastConfirmedAt = namedAt;
+        pauseCheckUntil = NEVER;
         failures = 0;
     }
 
@@ -65,13 +84,39 @@ final class Keepalive {
         return inFlight;
     }
 
-    /** Whether the lease ran out: no confirmation for retry-num x keepalive-period. */
-    boolean expired(long now) {
-        return now - lastConfirmedAt >= lossTimeoutMs;
+    /**
+     * The holder's lease at {@code now}. A lease found run out more than {@link #PAUSE_SLACK_MS} after its end ran
+     * out while the process could not look: its confirmations never had a chance, so one confirmation (within one
+     * keepalive-period) decides before the VIP goes (a frozen holder whose key did not move keeps it without a flap;
+     * one whose key moved lets go when the answer or its watch says so).
+     */
+    Lease lease(long now) {
+        long end = lastConfirmedAt + lossTimeoutMs;
+        if (now < end) {
+            return Lease.VALID;
+        }
+        if (pauseCheckUntil != NEVER) {
+            if (now < pauseCheckUntil) {
+                return Lease.VALID;
+            }
+            pauseCheckUntil = NEVER;
+            return Lease.RAN_OUT;
+        }
+        if (now - end > PAUSE_SLACK_MS) {
+            pauseCheckUntil = now + periodMs;
+            return Lease.RAN_OUT_DURING_A_PAUSE;
+        }
+        return Lease.RAN_OUT;
     }
 
+    /** When the lease, or a running pause check, ends. */
     long expiresAt() {
-        return lastConfirmedAt + lossTimeoutMs;
+        return pauseCheckUntil != NEVER ? pauseCheckUntil : lastConfirmedAt + lossTimeoutMs;
+    }
+
+    /** How long ago the last confirmation (or the value that started this holding) was. */
+    long unconfirmedFor(long now) {
+        return now - lastConfirmedAt;
     }
 
     /**

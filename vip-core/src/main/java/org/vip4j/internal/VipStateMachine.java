@@ -227,8 +227,18 @@ public final class VipStateMachine {
         if (keepalive.due(now) && wantsConfirms()) {
             confirmNow();
         }
-        if (state == VipState.HOLDING && keepalive.expired(now)) {
-            dcsLost(now);
+        if (state == VipState.HOLDING) {
+            switch (keepalive.lease(now)) {
+                case RAN_OUT -> dcsLost(now);
+                case RAN_OUT_DURING_A_PAUSE -> {
+                    out.warn("woke " + keepalive.unconfirmedFor(now) + " ms after the last confirmation: this process "
+                            + "could not run (stopped, or stalled); one confirmation decides before the VIP goes");
+                    if (!keepalive.inFlight()) {
+                        confirmNow();
+                    }
+                }
+                default -> { }
+            }
         }
         if (now >= retryAt) {
             // consumed whatever happened meanwhile: a retry that is no longer wanted must not stay due

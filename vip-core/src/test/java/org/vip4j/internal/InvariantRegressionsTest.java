@@ -53,6 +53,52 @@ class InvariantRegressionsTest {
     }
 
     @Test
+    void aHolderFrozenFiveSecondsWhoseKeyDidNotMoveKeepsTheVipWithoutAFlap() {
+        try (Harness h = new Harness("n1")) {
+            h.dcs.put(Harness.KEY, "n1");
+            h.start();
+            h.advance(ms(500));
+            h.clock.advance(Duration.ofSeconds(5)); // SIGSTOP: no deadline fires
+            h.run();
+            assertThat(h.state()).isEqualTo(VipState.HOLDING);
+            assertThat(h.holds()).isTrue();
+            assertThat(h.net.count(Op.REMOVE)).as("no flap").isZero();
+            assertThat(h.logLines).anyMatch(l -> l.contains("could not run (stopped, or stalled); one confirmation "
+                    + "decides before the VIP goes"));
+        }
+    }
+
+    @Test
+    void aHolderFrozenWhileItsKeyMovedLetsGoOnWaking() {
+        try (Harness h = new Harness("n1")) {
+            h.dcs.put(Harness.KEY, "n1");
+            h.start();
+            h.dcs.partition(); // what the frozen process does not hear
+            h.dcs.put(Harness.KEY, "n2");
+            h.clock.advance(Duration.ofSeconds(5));
+            h.dcs.restore(); // on waking the stream delivers what it buffered
+            h.run();
+            assertThat(h.holds()).isFalse();
+            assertThat(h.state()).isEqualTo(VipState.STANDBY);
+        }
+    }
+
+    @Test
+    void aFrozenHolderWhoseDcsIsGoneOnWakingReleasesAfterOneConfirmationPeriod() {
+        try (Harness h = new Harness("n1")) {
+            h.dcs.put(Harness.KEY, "n1");
+            h.start();
+            h.clock.advance(Duration.ofSeconds(5));
+            h.dcs.partition();
+            h.run();
+            assertThat(h.holds()).as("the confirmation is still out").isTrue();
+            h.advance(ms(1_000));
+            assertThat(h.holds()).isFalse();
+            assertThat(h.state()).isEqualTo(VipState.DCS_LOST);
+        }
+    }
+
+    @Test
     void aTakeoverWaitLongerThanTheLeaseStillTakesOverOnFreshConfirmations() {
         try (Harness h = new Harness("n1")) {
             h.net.foreignOwner("02:00:00:00:00:99");

@@ -167,7 +167,7 @@ public final class VipManagerMain {
     private int run(List<VipConfig> configs, LauncherOptions.Parsed p, Logger log) {
         log.info("vip4j {} starting {} VIP(s); effective configuration:", version(), configs.size());
         configs.forEach(c -> c.describe().lines().forEach(l -> log.info("  {}", l)));
-        raisePriority(p.nice(), log); // before any thread of the DCS client or a manager exists: they inherit it
+        raisePriority(p.nice(), log); // the JVM's threads now; those the DCS client and the managers start inherit it
         try {
             dcs = VipManager.createDcsClient(configs.get(0));
             List<VipMetrics> metrics = new ArrayList<>();
@@ -213,17 +213,17 @@ public final class VipManagerMain {
     private static void raisePriority(int nice, Logger log) {
         try {
             int before = ThreadPriority.current();
-            Optional<String> refused = ThreadPriority.raiseCallingThread(nice);
+            Optional<String> refused = ThreadPriority.raiseProcess(nice);
             if (refused.isPresent()) {
-                log.warn("VIP threads stay at nice {}: {}. On a host busy with a switchover (a PostgreSQL shutdown "
+                log.warn("vip4j stays at nice {}: {}. On a host busy with a switchover (a PostgreSQL shutdown "
                         + "checkpoint, say) a handover can then wait tens of ms for a CPU; --nice {} silences this",
                         before, refused.get(), before);
             } else if (ThreadPriority.current() < before) {
-                log.info("VIP threads run at nice {} (started at {}), so that a busy host does not delay a handover",
+                log.info("vip4j runs at nice {} (started at {}), so that a busy host does not delay a handover",
                         ThreadPriority.current(), before);
             }
         } catch (RuntimeException e) {
-            log.warn("VIP threads keep their priority: {}", e.getMessage());
+            log.warn("vip4j keeps its priority: {}", e.getMessage());
         }
     }
 

@@ -211,6 +211,55 @@ class FailureMatrixIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void aFrozenHolderKeepsTheVipAndOneWhoseKeyMovedMeanwhileLetsGoOnWaking() throws Exception {
+        restartLeading(1); // the defaults again: a 3 s lease, which a 5 s freeze outlasts
+        Path addresses = lab.logs().resolve("addresses-n1.log");
+        Process monitor = new ProcessBuilder("ip", "-n", lab.name() + "-n1", "-ts", "-o", "monitor", "address")
+                .redirectErrorStream(true).redirectOutput(addresses.toFile()).start();
+        long pid = lab.node(1).pid();
+        try {
+            // a change the monitor must show (an address on n1's loopback, not the VIP's interface): it listens
+            run("ip", "-n", lab.name() + "-n1", "addr", "add", "198.51.100.250/32", "dev", "lo");
+            Lab.await(() -> Files.readString(addresses).contains("198.51.100.250"), SETTLE,
+                    () -> "ip monitor shows nothing: " + addresses);
+            run("ip", "-n", lab.name() + "-n1", "addr", "del", "198.51.100.250/32", "dev", "lo");
+            signal("STOP", pid); // what a long GC pause, a VM stall or a snapshot does
+            TimeUnit.SECONDS.sleep(5);
+            signal("CONT", pid);
+            Lab.await(() -> lab.log(1).contains("could not run (stopped, or stalled)"), SETTLE, () -> lab.log(1));
+            TimeUnit.SECONDS.sleep(2); // two keepalive periods: a flap would show by now
+            long removals = Files.readAllLines(addresses).stream()
+                    .filter(l -> l.contains("Deleted") && l.contains(Lab.VIP) && l.contains("eth0")).count();
+            report("8. holder frozen 5 s (SIGSTOP), key unchanged: VIP removals on waking", removals + " (log: \"one "
+                    + "confirmation decides before the VIP goes\")", "0: no removal, no re-add");
+            assertThat(removals).as("removals of the VIP on n1 around the freeze").isZero();
+            assertThat(lab.holders()).containsExactly("n1");
+
+            signal("STOP", pid);
+            lab.put("n3"); // n2 was stopped by scenario 4
+            lab.awaitHolders(List.of("n1", "n3"), SETTLE); // n1 cannot let go while frozen
+            signal("CONT", pid);
+            long gone = lab.millisUntil(1, false, SETTLE);
+            report("8. holder frozen while the key moved to n3: VIP off n1 after waking", gone + " ms", "≤ 100 ms");
+            assertThat(gone).as("ms from SIGCONT until n1 no longer has the VIP").isLessThanOrEqualTo(100);
+            assertThat(lab.holders()).containsExactly("n3");
+        } finally {
+            signal("CONT", pid); // never leave a stopped process behind, whatever failed
+            monitor.destroy();
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        run("kill", "-" + name, String.valueOf(pid));
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0).as(String.join(" ", command)).isTrue();
+    }
+
     /** The last time n1's eth0 came up with a carrier, in epoch µs; 0 when not yet. */
     private static long linkUpMicros(Path links) throws Exception {
         long up = 0;

@@ -54,6 +54,13 @@ class ThreadPriorityTest {
     }
 
     @Test
+    void raisingTheProcessCoversEveryThreadTheJvmsOwnIncluded() {
+        String out = NetnsLab.run(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), RaisePriorityMain.class.getName(), "-10", "process").trim();
+        assertThat(out).isEqualTo("threads not at nice -10: 0");
+    }
+
+    @Test
     void aNiceValueOutsideTheKernelsRangeIsABug() {
         for (int bad : List.of(-21, 20)) {
             assertThatThrownBy(() -> ThreadPriority.raiseCallingThread(bad))
