@@ -36,6 +36,8 @@ final class Keepalive {
     private long nextAt = NEVER;
     /** The end of a running pause check: the one confirmation it waits for renews the lease before this. */
     private long pauseCheckUntil = NEVER;
+    /** When a reachable DCS last said the key names this node (a watch value or a confirmation); invariant 1. */
+    private long namedAt = Long.MIN_VALUE / 2;
 
     Keepalive(long periodMs, long lossTimeoutMs) {
         this.periodMs = periodMs;
@@ -54,8 +56,24 @@ final class Keepalive {
         failures = 0;
         if (namesThisNode) {
             lastConfirmedAt = now;
+            namedAt = now;
             pauseCheckUntil = NEVER;
         }
+    }
+
+    /** A healthy watch delivered a value naming this node at {@code now}: evidence for an acquisition's lease. */
+    void named(long now) {
+        namedAt = now;
+    }
+
+    /** How long ago a reachable DCS last named this node. */
+    long namedFor(long now) {
+        return now - namedAt;
+    }
+
+    /** Whether what last named this node is older than the lease: an add on it would hold on stale knowledge. */
+    boolean namingStale(long now) {
+        return namedFor(now) >= lossTimeoutMs;
     }
 
     /** A confirmation failed; returns how many failed in a row. */
@@ -64,8 +82,8 @@ final class Keepalive {
         return ++failures;
     }
 
-    /** A new holding starts with the lease the value that named this node at {@code namedAt} gave it. */
-    void granted(long namedAt) {
+    /** A new holding starts with the lease the value that last named this node gave it, not at the add. */
+    void granted() {
         lastConfirmedAt = namedAt;
         pauseCheckUntil = NEVER;
         failures = 0;

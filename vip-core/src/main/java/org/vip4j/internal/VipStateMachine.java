@@ -56,8 +56,6 @@ public final class VipStateMachine {
     private long nextReconcileAt;
     private long retryAt = NEVER;
     private long handoffTickets;
-    /** When a reachable DCS last said the key names this node (a watch value or a confirmation); invariant 1. */
-    private long namedMeAt = Long.MIN_VALUE / 2;
 
     public VipStateMachine(VipConfig config, Ticker clock, AddressCalls address, Confirmer confirmer,
                            SuccessorWatcher successorWatcher, Transitions out, PromoteCheck promoteCheck) {
@@ -111,7 +109,7 @@ public final class VipStateMachine {
         }
         lastObservedRevision = Math.max(lastObservedRevision, obs.revision());
         if (names(obs)) {
-            namedMeAt = clock.millis();
+            keepalive.named(clock.millis());
         }
         if (!dcsReachable) {
             dcsReachable = true;
@@ -142,9 +140,6 @@ public final class VipStateMachine {
             return;
         }
         keepalive.succeeded(clock.millis(), names(obs));
-        if (names(obs)) {
-            namedMeAt = clock.millis();
-        }
         if (state == VipState.DCS_LOST) {
             dcsReachable = true;
             restore("the DCS confirms again");
@@ -233,9 +228,7 @@ public final class VipStateMachine {
                 case RAN_OUT_DURING_A_PAUSE -> {
                     out.warn("woke " + keepalive.unconfirmedFor(now) + " ms after the last confirmation: this process "
                             + "could not run (stopped, or stalled); one confirmation decides before the VIP goes");
-                    if (!keepalive.inFlight()) {
-                        confirmNow();
-                    }
+                    confirmUnlessInFlight();
                 }
                 default -> { }
             }
@@ -370,9 +363,7 @@ public final class VipStateMachine {
                     long left = Math.max(0, keepalive.expiresAt() - clock.millis());
                     out.warn("DCS watch unreachable (" + reason + "); holding the VIP for at most " + left
                             + " ms more unless leadership is confirmed (retry-num x keepalive-period)");
-                    if (!keepalive.inFlight()) {
-                        confirmNow();
-                    }
+                    confirmUnlessInFlight();
                 }
             }
             default -> { } // already lost, releasing or stopped
@@ -388,29 +379,27 @@ public final class VipStateMachine {
     }
 
     private void continueAcquire() {
-        long unconfirmed = clock.millis() - namedMeAt;
-        if (unconfirmed >= config.dcsLossTimeout().toMillis()) {
+        long now = clock.millis();
+        if (keepalive.namingStale(now)) {
             // a retry, a takeover wait or a VIP gone missing while the DCS is away: what named us is too old
             acquisition.abandon();
             dcsReachable = false;
-            transition(VipState.DCS_LOST, Kind.DCS_LOST, "leadership last confirmed " + unconfirmed + " ms ago, more"
-                    + " than retry-num x keepalive-period; VIP not added until the DCS confirms it again");
-            if (!keepalive.inFlight()) {
-                confirmNow();
-            }
+            transition(VipState.DCS_LOST, Kind.DCS_LOST, "leadership last confirmed " + keepalive.namedFor(now)
+                    + " ms ago, more than retry-num x keepalive-period; VIP not added until the DCS confirms it again");
+            confirmUnlessInFlight();
             return;
         }
-        Acquisition.Outcome outcome = acquisition.attempt(clock.millis(), this::notice);
-        if (outcome instanceof Acquisition.Outcome.Waiting && !keepalive.inFlight()
-                && clock.millis() - namedMeAt >= config.keepalivePeriod().toMillis()) {
-            confirmNow(); // another host answers and we wait for takeover-timeout: stay confirmed meanwhile
+        Acquisition.Outcome outcome = acquisition.attempt(now, this::notice);
+        if (outcome instanceof Acquisition.Outcome.Waiting
+                && keepalive.namedFor(clock.millis()) >= config.keepalivePeriod().toMillis()) {
+            confirmUnlessInFlight(); // another host answers and we wait for takeover-timeout: stay confirmed meanwhile
         }
         if (outcome instanceof Acquisition.Outcome.Failed f) {
             retryAt = clock.millis() + retryMs;
             transition(VipState.STANDBY, Kind.TAKEOVER_FAILED, f.reason());
         } else if (outcome instanceof Acquisition.Outcome.Held h) {
             vipHeld = true;
-            keepalive.granted(namedMeAt); // the lease runs from what named us, not from the add
+            keepalive.granted();
             confirmNow(); // the watch value that started this may be stale: a linearizable read settles it
             transition(VipState.HOLDING, Kind.ACQUIRED, "VIP added to " + config.interfaceName() + " and announced"
                     + (h.tookOverFrom() == null ? "" : "; took over from " + h.tookOverFrom()));
@@ -491,6 +480,12 @@ public final class VipStateMachine {
 
     private boolean wantsConfirms() {
         return vipHeld || state == VipState.DCS_LOST || confirmBeforeAcquire;
+    }
+
+    private void confirmUnlessInFlight() {
+        if (!keepalive.inFlight()) {
+            confirmNow();
+        }
     }
 
     private void confirmNow() {
