@@ -6,6 +6,7 @@
 # docs/bench/PART.md; docs/benchmark.md is the header plus every part's latest section, so naming parts reruns
 # only those (e.g. `scripts/bench.sh 50 PatroniBench`):
 #   SideBySideBench  vip4j vs vip-manager 1.0.2: switches, GARP at the client, start-up, idle cost, the PNG
+#   IdleBench        one VIP, holder and standby, 60 s idle: CPU, RSS, threads, etcd requests (and vip-manager's)
 #   ScaleBench       one launcher with 100 VIPs, all keys moved in one etcd transaction
 #   PatroniBench     Patroni 3.0.2 + PostgreSQL 15: the client's switchover/failover outage per setup
 # A new part is one more `section` line below. Measurements hold /tmp/vip4j-bench.lock, Maven
@@ -40,9 +41,10 @@ section() { # CLASS ARGS...: runs one benchmark class (from vip-examples, as the
   echo
 } > "$out.tmp"
 section SideBySideBench "$switches" ../docs/benchmark.png
+section IdleBench 60
 section ScaleBench 10 100
 section PatroniBench 5 2
-for part in SideBySideBench ScaleBench PatroniBench; do
+for part in SideBySideBench IdleBench ScaleBench PatroniBench; do
   [ -f "docs/bench/$part.md" ] && { cat "docs/bench/$part.md"; echo; } >> "$out.tmp"
 done
 mv "$out.tmp" "$out"

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,6 +43,8 @@ public final class VipManager implements AutoCloseable {
 
     private enum Lifecycle { LATENT, STARTED, CLOSED }
 
+    private static final Duration PROMOTE_TIMEOUT = Duration.ofMillis(200);
+
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private final VipConfig config;
     private final DcsClient dcs;
@@ -53,6 +56,8 @@ public final class VipManager implements AutoCloseable {
     private final EventLoop loop;
     private final AddressCalls addressCalls;
     private final VipStateMachine machine;
+    /** null when promote-check is off. */
+    private final PromoteCheck promoteCheck;
     private volatile DcsWatch watch;
     private volatile Subscription interfaceWatch;
 
@@ -79,8 +84,9 @@ public final class VipManager implements AutoCloseable {
         this.addressCalls = new AddressCalls(addressManager, config.virtualAddress(), config.takeoverTimeout());
         Transitions transitions = new Transitions(config.virtualAddress(), config.triggerValue(),
                 Clock.system(ZoneOffset.UTC), listeners);
+        this.promoteCheck = config.promoteCheck().map(PromoteCheck::http).orElse(null);
         this.machine = new VipStateMachine(config, ticker, addressCalls, this::requestConfirm, this::watchSuccessor,
-                transitions, config.promoteCheck().map(PromoteCheck::http).orElse(null));
+                transitions, promoteCheck == null ? null : this::askPromoted);
         loop.attach(machine);
     }
 
@@ -211,6 +217,22 @@ public final class VipManager implements AutoCloseable {
 
     private AddressCalls.Released reportHandedOver(long ticket) {
         return (owner, failure) -> loop.post(() -> machine.onHandedOver(ticket, owner, failure));
+    }
+
+    /** Patroni's REST API answers from memory; a question that takes longer is as good as a "no". */
+    private void askPromoted(long ticket) {
+        CompletableFuture<Boolean> f;
+        try {
+            f = promoteCheck.isPrimary(PROMOTE_TIMEOUT);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((primary, err) -> loop.post(() -> machine.onPromoteAnswer(ticket,
+                Boolean.TRUE.equals(primary), err == null ? null : String.valueOf(unwrap(err)))));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     private void requestConfirm() {

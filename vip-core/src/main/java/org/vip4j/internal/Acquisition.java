@@ -37,26 +37,38 @@ final class Acquisition {
         void notice(Kind kind, String reason);
     }
 
+    /** Where this acquisition's promote-check stands. */
+    private enum Promotion {
+        /** Not asked, or answered "not primary": the next attempt asks. */
+        UNKNOWN,
+        /** A question is out; its answer, or takeover-timeout, wakes the acquisition. */
+        ASKED,
+        /** The local PostgreSQL is primary (or takeover-timeout ran out waiting): add. */
+        PRIMARY
+    }
+
     private static final long NEVER = Long.MAX_VALUE;
-    /** How often a waiting promote-check asks again; Patroni promotes within tens of milliseconds of the key. */
+    /** How soon a "not primary" answer is followed by the next question; Patroni promotes within tens of ms. */
     private static final long PROMOTE_POLL_MS = 20;
-    private static final Duration PROMOTE_TIMEOUT = Duration.ofMillis(200);
 
     private final VipConfig config;
     private final AddressCalls address;
     private final ConflictWatch conflict;
-    private final PromoteCheck promoteCheck;
+    private final PromoteAsker promoteAsker;
     private final Transitions out;
     private boolean explained;
     private boolean quickProbe;
     private long startedAt;
     private long nextAttemptAt = NEVER;
+    private Promotion promotion = Promotion.UNKNOWN;
+    private long promoteTicket;
 
-    Acquisition(VipConfig config, AddressCalls address, PromoteCheck promoteCheck, Transitions out) {
+    /** {@code promoteAsker} null: no promote-check. */
+    Acquisition(VipConfig config, AddressCalls address, PromoteAsker promoteAsker, Transitions out) {
         this.config = config;
         this.address = address;
         this.conflict = new ConflictWatch(config.takeoverTimeout());
-        this.promoteCheck = promoteCheck;
+        this.promoteAsker = promoteAsker;
         this.out = out;
     }
 
@@ -72,6 +84,29 @@ final class Acquisition {
     void abandon() {
         conflict.reset();
         nextAttemptAt = NEVER;
+        promotion = Promotion.UNKNOWN;
+        promoteTicket++; // an answer still on its way is for this acquisition, not the next
+    }
+
+    /**
+     * The promote-check answered question {@code ticket}: true when the answer belongs to this acquisition, which is
+     * then due at once (primary) or after a short pause (not primary, or the check failed).
+     */
+    boolean promoteAnswered(long now, long ticket, boolean primary, String failure) {
+        if (ticket != promoteTicket || promotion != Promotion.ASKED) {
+            return false;
+        }
+        if (primary) {
+            promotion = Promotion.PRIMARY;
+            nextAttemptAt = now;
+        } else {
+            if (failure != null) {
+                out.debug("promote-check failed: " + failure);
+            }
+            promotion = Promotion.UNKNOWN;
+            nextAttemptAt = Math.min(now + PROMOTE_POLL_MS, promoteGivesUpAt());
+        }
+        return true;
     }
 
     /** Whether a waiting acquisition should try again now; consumes the due attempt. */
@@ -111,8 +146,20 @@ final class Acquisition {
                 case ADD -> explained = true; // nobody answered: later attempts need not probe again
             }
         }
-        if (promoteCheck != null && !promoted(now)) {
-            return waitUntil(now + PROMOTE_POLL_MS);
+        if (promoteAsker != null && promotion != Promotion.PRIMARY) {
+            if (now < promoteGivesUpAt()) {
+                if (promotion == Promotion.UNKNOWN) {
+                    promotion = Promotion.ASKED;
+                    promoteAsker.ask(promoteTicket);
+                }
+                // the answer comes as an event; meanwhile wake each keepalive-period, so the state machine keeps
+                // what named this node confirmed while Patroni promotes
+                return waitUntil(Math.min(promoteGivesUpAt(), now + config.keepalivePeriod().toMillis()));
+            }
+            promotion = Promotion.PRIMARY;
+            out.warn("promote-check: PostgreSQL here is still not confirmed primary after takeover-timeout "
+                    + Durations.format(config.takeoverTimeout()) + "; adding the VIP anyway, since the DCS names "
+                    + "this node");
         }
         Optional<String> announceFailure;
         try {
@@ -139,21 +186,8 @@ final class Acquisition {
         }
     }
 
-    /** True when the local PostgreSQL is primary, or when takeover-timeout ran out waiting for it. */
-    private boolean promoted(long now) {
-        try {
-            if (promoteCheck.isPrimary(PROMOTE_TIMEOUT)) {
-                return true;
-            }
-        } catch (IOException e) {
-            out.debug("promote-check failed: " + e.getMessage());
-        }
-        if (now - startedAt < config.takeoverTimeout().toMillis()) {
-            return false;
-        }
-        out.warn("promote-check: PostgreSQL here is still not primary after takeover-timeout "
-                + Durations.format(config.takeoverTimeout()) + "; adding the VIP anyway, since the DCS names this node");
-        return true;
+    private long promoteGivesUpAt() {
+        return startedAt + config.takeoverTimeout().toMillis();
     }
 
     private Outcome waitUntil(long at) {

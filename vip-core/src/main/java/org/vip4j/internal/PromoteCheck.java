@@ -1,11 +1,11 @@
 package org.vip4j.internal;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code promote-check}: asks the local Patroni REST API whether this node's PostgreSQL already runs as primary, so
@@ -16,20 +16,19 @@ import java.time.Duration;
 @FunctionalInterface
 public interface PromoteCheck {
 
-    /** True when the check answers 200 within {@code timeout}. */
-    boolean isPrimary(Duration timeout) throws IOException;
+    /**
+     * Completes with true when the check answers 200 within {@code timeout}, false on any other status, and
+     * exceptionally when it cannot be asked (refused, timed out). Never blocks the caller.
+     */
+    CompletableFuture<Boolean> isPrimary(Duration timeout);
 
     /** A check against {@code url} (e.g. {@code http://127.0.0.1:8008/primary}) with the JDK's HTTP client. */
     static PromoteCheck http(URI url) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
         return timeout -> {
             HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
-            try {
-                return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("promote-check " + url + " interrupted", e);
-            }
+            return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .thenApply(r -> r.statusCode() == 200);
         };
     }
 }

@@ -58,7 +58,7 @@ public final class VipStateMachine {
     private long handoffTickets;
 
     public VipStateMachine(VipConfig config, Ticker clock, AddressCalls address, Confirmer confirmer,
-                           SuccessorWatcher successorWatcher, Transitions out, PromoteCheck promoteCheck) {
+                           SuccessorWatcher successorWatcher, Transitions out, PromoteAsker promoteAsker) {
         this.config = config;
         this.clock = clock;
         this.address = address;
@@ -70,7 +70,7 @@ public final class VipStateMachine {
         this.intervalMs = config.interval().toMillis();
         this.retryMs = config.retryTimeout().toMillis();
         this.graceMs = config.handoverGrace().toMillis();
-        this.acquisition = new Acquisition(config, address, promoteCheck, out);
+        this.acquisition = new Acquisition(config, address, promoteAsker, out);
         this.nextReconcileAt = clock.millis() + intervalMs;
     }
 
@@ -175,6 +175,21 @@ public final class VipStateMachine {
         transition(VipState.RELEASING, Kind.LEADER_CHANGED, why);
         vipHeld = false;
         transition(VipState.STANDBY, Kind.RELEASED, "VIP removed from " + config.interfaceName());
+    }
+
+    /**
+     * The promote-check answered question {@code ticket} ({@code failure} null when it could be asked): an answer
+     * for the acquisition under way lets it add at once, or ask again shortly; any other is dropped.
+     */
+    public void onPromoteAnswer(long ticket, boolean primary, String failure) {
+        if (state.isTerminal()) {
+            return;
+        }
+        long now = clock.millis();
+        if (acquisition.promoteAnswered(now, ticket, primary, failure) && state == VipState.ACQUIRING
+                && acquisition.due(now)) {
+            continueAcquire();
+        }
     }
 
     /**
@@ -382,10 +397,10 @@ public final class VipStateMachine {
         long now = clock.millis();
         if (keepalive.namingStale(now)) {
             // a retry, a takeover wait or a VIP gone missing while the DCS is away: what named us is too old
-            acquisition.abandon();
             dcsReachable = false;
-            transition(VipState.DCS_LOST, Kind.DCS_LOST, "leadership last confirmed " + keepalive.namedFor(now)
-                    + " ms ago, more than retry-num x keepalive-period; VIP not added until the DCS confirms it again");
+            abandonAcquisition(VipState.DCS_LOST, Kind.DCS_LOST, "leadership last confirmed "
+                    + keepalive.namedFor(now) + " ms ago, more than retry-num x keepalive-period; VIP not added until "
+                    + "the DCS confirms it again");
             confirmUnlessInFlight();
             return;
         }

@@ -16,9 +16,10 @@ public interface DcsClient extends AutoCloseable {
      * Follows {@code key}: first delivers its current state (a read: the key may have been written once, long ago),
      * then every change, in order, none lost or repeated across reconnects (resume from the last delivered
      * revision). Delivers {@link LeaderObservation.Unreachable} within about one keepalive-period of losing the DCS,
-     * and the current state again once it is back. A periodic re-read (every {@code interval}) backs the watch so
-     * that a silently dead watch cannot leave a stale decision; a re-read that finds nothing new may deliver the
-     * same observation again.
+     * and the current state again once it is back. A watch that died silently (a hung server, a cut cable: no reset,
+     * no error) must be noticed as fast, without polling the key while the watch is healthy where the DCS offers a
+     * cheaper proof of life (etcd: a progress request on the watch's own stream); a rare re-read may back it, and a
+     * re-read that finds nothing new may deliver the same observation again.
      *
      * <p>The sink is called from the client's threads, one call at a time per watch, and must not block.
      */

@@ -33,6 +33,10 @@ final class Harness implements AutoCloseable {
     final EventLoop loop = new EventLoop(clock);
     /** What the promote-check answers, when the config turns it on. */
     volatile boolean primary;
+    /** The tickets of the promote-check's questions, in order. */
+    final List<Long> promoteQuestions = new ArrayList<>();
+    /** When set, questions stay unanswered until {@link #answerPromote}: a slow or hung Patroni REST API. */
+    volatile boolean promoteAnswersByHand;
     final VipStateMachine machine;
     private final AddressCalls calls;
 
@@ -53,8 +57,23 @@ final class Harness implements AutoCloseable {
         Transitions transitions = new Transitions(vip, node, clock, listeners,
                 (level, line) -> logLines.add(level + " " + line));
         this.calls = new AddressCalls(net, vip, config.takeoverTimeout());
-        this.machine = new VipStateMachine(config, clock, calls, this::confirm, this::watchSuccessor, transitions, config.promoteCheck().isPresent() ? timeout -> primary : null);
+        this.machine = new VipStateMachine(config, clock, calls, this::confirm, this::watchSuccessor, transitions,
+                config.promoteCheck().isPresent() ? this::askPromoted : null);
         loop.attach(machine);
+    }
+
+    /** The promote-check answers at once with {@link #primary}, as an event like the real one's. */
+    private void askPromoted(long ticket) {
+        promoteQuestions.add(ticket);
+        if (!promoteAnswersByHand) {
+            loop.post(() -> machine.onPromoteAnswer(ticket, primary, null));
+        }
+    }
+
+    /** Delivers an answer to question {@code ticket} of the promote-check, as its HTTP call would, and runs. */
+    void answerPromote(long ticket, boolean isPrimary) {
+        loop.post(() -> machine.onPromoteAnswer(ticket, isPrimary, null));
+        run();
     }
 
     static VipConfig.Builder baseConfig(String node) {

@@ -3,6 +3,7 @@ package org.vip4j.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.vip4j.VipState;
@@ -137,6 +138,24 @@ class InvariantRegressionsTest {
             h.put("n2"); // acquisition abandoned
             assertThat(h.state()).isEqualTo(VipState.STANDBY);
             assertThat(h.holds()).as("a stray, removed at once").isFalse();
+        }
+    }
+
+    @Test
+    void aVipAddedByHandWhileAnAcquisitionWaitsIsRemovedWhenTheDcsIsLost() {
+        // found by the property test with promote-check: the acquisition waited for Patroni's answer, someone
+        // added the VIP by hand, the DCS went silent; the acquisition ended in DCS_LOST with the stray still there
+        try (Harness h = new Harness("n1", b -> b.promoteCheck(URI.create("http://127.0.0.1:8008/primary")))) {
+            h.promoteAnswersByHand = true;
+            h.start();
+            h.put("n1");
+            assertThat(h.state()).isEqualTo(VipState.ACQUIRING);
+            h.net.addBehindTheBack(h.vip);
+            h.run();
+            h.dcs.partition();
+            h.advance(ms(3_100));
+            assertThat(h.state()).isEqualTo(VipState.DCS_LOST);
+            assertThat(h.holds()).as("a stray, removed as the acquisition ends").isFalse();
         }
     }
 }

@@ -3,10 +3,12 @@ package org.vip4j.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -39,13 +41,28 @@ class VipStateMachinePropertiesTest {
     @Property(tries = 1000)
     void invariantsHoldAfterEveryStep(@ForAll("worlds") List<Step> steps) {
         try (Harness h = new Harness(ME).start()) {
-            Model m = new Model();
-            for (int i = 0; i < steps.size(); i++) {
-                Step step = steps.get(i);
-                step.apply(h, m);
-                h.run();
-                check(h, m, step, "after step " + i + " " + step + " of " + steps);
-            }
+            runChecked(h, steps);
+        }
+    }
+
+    /** The same world with promote-check on, its answers (late, never, for an acquisition long gone) random too. */
+    @Property(tries = 1000)
+    void invariantsHoldWithAPromoteCheck(@ForAll("promoteWorlds") List<Step> steps) {
+        try (Harness h = new Harness(ME, b -> b.promoteCheck(URI.create("http://127.0.0.1:8008/primary")))) {
+            h.promoteAnswersByHand = true;
+            runChecked(h.start(), steps);
+            Statistics.label("promote-check").collect(h.promoteQuestions.isEmpty() ? "never asked"
+                    : h.kinds().contains(VipEvent.Kind.ACQUIRED) ? "asked, then held" : "asked, never held");
+        }
+    }
+
+    private static void runChecked(Harness h, List<Step> steps) {
+        Model m = new Model();
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            step.apply(h, m);
+            h.run();
+            check(h, m, step, "after step " + i + " " + step + " of " + steps);
         }
     }
 
@@ -244,8 +261,33 @@ class VipStateMachinePropertiesTest {
         }
     }
 
+    /** The promote-check answers a question: the latest one, or the first ever (by now, likely stale). */
+    record Promote(String what) implements Step {
+        public void apply(Harness h, Model m) {
+            m.movedAwayDirectly = false;
+            if (h.promoteQuestions.isEmpty()) {
+                return;
+            }
+            switch (what) {
+                case "latest-yes" -> h.answerPromote(h.promoteQuestions.get(h.promoteQuestions.size() - 1), true);
+                case "latest-no" -> h.answerPromote(h.promoteQuestions.get(h.promoteQuestions.size() - 1), false);
+                default -> h.answerPromote(h.promoteQuestions.get(0), true);
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Step>> promoteWorlds() {
+        Arbitrary<Step> promote = Arbitraries.of("latest-yes", "latest-no", "first-yes").map(Promote::new);
+        return Arbitraries.frequencyOf(Tuple.of(6, step()), Tuple.of(2, promote)).list().ofMinSize(1).ofMaxSize(40);
+    }
+
     @Provide
     Arbitrary<List<Step>> worlds() {
+        return step().list().ofMinSize(1).ofMaxSize(40);
+    }
+
+    private static Arbitrary<Step> step() {
         Arbitrary<Step> put = Arbitraries.of("n1", "n2", "n3").map(Put::new);
         Arbitrary<Step> delete = Arbitraries.just(new Delete());
         Arbitrary<Step> shortWait = Arbitraries.longs().between(1, 300).map(Wait::new);
@@ -256,7 +298,6 @@ class VipStateMachinePropertiesTest {
                 "nobody-answers", "removed-by-hand", "added-by-hand", "link-down", "link-up", "wall-back",
                 "wall-forward").map(Net::new);
         return Arbitraries.frequencyOf(Tuple.of(6, put), Tuple.of(3, delete), Tuple.of(6, shortWait),
-                Tuple.of(4, longWait), Tuple.of(1, pause), Tuple.of(3, dcs), Tuple.of(4, net))
-                .list().ofMinSize(1).ofMaxSize(40);
+                Tuple.of(4, longWait), Tuple.of(1, pause), Tuple.of(3, dcs), Tuple.of(4, net));
     }
 }

@@ -574,7 +574,49 @@ class VipStateMachineTest {
                 assertThat(h.holds()).isFalse();
                 h.advance(ms(200));
                 assertThat(h.holds()).isTrue();
-                assertThat(h.logLines).anyMatch(l -> l.startsWith("WARN") && l.contains("still not primary"));
+                assertThat(h.logLines).anyMatch(l -> l.startsWith("WARN") && l.contains("still not confirmed primary"));
+            }
+        }
+
+        /** The key moves to this node (from n2) and the promote-check's questions stay unanswered for now. */
+        private Harness askedAndUnanswered() {
+            Harness h = withPromoteCheck();
+            h.promoteAnswersByHand = true;
+            h.dcs.put(Harness.KEY, "n2");
+            h.start();
+            h.put("n1");
+            return h;
+        }
+
+        @Test
+        void aHungCheckDelaysNothingElseAndTakeoverTimeoutStillBoundsTheWait() {
+            try (Harness h = askedAndUnanswered()) {
+                assertThat(h.promoteQuestions).hasSize(1);
+                h.advance(ms(1_000));
+                assertThat(h.promoteQuestions).as("one question out at a time").hasSize(1);
+                h.put("n3");
+                assertThat(h.state()).as("the loop handled the key moving away while the check hung")
+                        .isEqualTo(VipState.STANDBY);
+                h.put("n1");
+                assertThat(h.promoteQuestions).hasSize(2);
+                h.answerPromote(h.promoteQuestions.get(0), true);
+                assertThat(h.holds()).as("the answer meant for the abandoned acquisition").isFalse();
+                h.advance(ms(4_900));
+                assertThat(h.holds()).isFalse();
+                h.advance(ms(200));
+                assertThat(h.holds()).as("added after takeover-timeout without an answer").isTrue();
+                assertThat(h.logLines).anyMatch(l -> l.startsWith("WARN") && l.contains("still not confirmed"));
+            }
+        }
+
+        @Test
+        void anAnswerArrivingLateStillAddsAtOnce() {
+            try (Harness h = askedAndUnanswered()) {
+                h.advance(ms(300));
+                assertThat(h.holds()).isFalse();
+                h.answerPromote(h.promoteQuestions.get(0), true);
+                assertThat(h.holds()).as("added on the answer, not at the next deadline").isTrue();
+                assertThat(h.state()).isEqualTo(VipState.HOLDING);
             }
         }
 

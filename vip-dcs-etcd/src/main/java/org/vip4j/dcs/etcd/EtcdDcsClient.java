@@ -1,12 +1,14 @@
 package org.vip4j.dcs.etcd;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.kv.GetResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,7 +31,8 @@ final class EtcdDcsClient implements DcsClient {
     private final ScheduledExecutorService executor;
     private final long periodMs;
     private final long deadlineMs;
-    private final Map<String, KeyWatch> watches = new HashMap<>();
+    /** Changed under the client's lock; read without it by the executor thread. */
+    private final Map<String, KeyWatch> watches = new ConcurrentHashMap<>();
     private boolean closed;
 
     EtcdDcsClient(VipConfig config) {
@@ -79,7 +82,10 @@ final class EtcdDcsClient implements DcsClient {
         CompletableFuture<LeaderObservation> read;
         try {
             read = connection.client().getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8))
-                    .thenApply(Observations::of);
+                    .thenApply(r -> {
+                        onExecutor(() -> confirmedOnExecutor(key, r));
+                        return Observations.of(r);
+                    });
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
@@ -89,10 +95,26 @@ final class EtcdDcsClient implements DcsClient {
                     if (err == null) {
                         return obs;
                     }
-                    executor.execute(connection::rebuildIfReachable);
+                    onExecutor(connection::rebuildIfReachable);
                     return new LeaderObservation.Unreachable("etcd " + connection.describe()
                             + ": linearizable read of " + key + " failed: " + Observations.reason(err));
                 });
+    }
+
+    /** Runs a follow-up of a confirmation on the client's thread; none once the client is closed. */
+    private void onExecutor(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile: nothing left to follow up
+        }
+    }
+
+    private void confirmedOnExecutor(String key, GetResponse r) {
+        KeyWatch w = watches.get(key); // not under the client's lock: close() holds it while this thread finishes
+        if (w != null) {
+            w.confirmed(r);
+        }
     }
 
     @Override

@@ -24,9 +24,16 @@ import org.slf4j.LoggerFactory;
 import org.vip4j.spi.LeaderObservation;
 
 /**
- * Follows one key for every manager that asked for it: a read, then a watch from the revision after that read, backed
- * by a cheap serializable re-read every period. All state lives on the client's single executor thread, so callbacks
- * from gRPC are hopped onto it and observations leave in order.
+ * Follows one key for every manager that asked for it: a read, then a watch from the revision after that read. All
+ * state lives on the client's single executor thread, so callbacks from gRPC are hopped onto it and observations
+ * leave in order.
+ *
+ * <p>The key is not polled while its watch is healthy. Every period in which the watch's stream said nothing, it is
+ * asked for a progress notification (a message on the open stream, answered by the etcd member from memory, where a
+ * read would be a request of its own on every period and the main idle cost of a standby); a stream that leaves
+ * such a request unanswered for the deadline is dead, and etcd is reported unreachable as a failed read would be. A
+ * serializable re-read every {@link #REREAD_TICKS} periods stays as the safety net against a watch that answers but
+ * lost an event.
  *
  * <p>Revisions keep the stream exact: a watch event at or below the last revision seen (by a read or an earlier
  * event) is dropped, so a re-read that overtook the watch can never be followed by an older value. After an outage
@@ -36,12 +43,16 @@ import org.vip4j.spi.LeaderObservation;
 final class KeyWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyWatch.class);
+    /** Periods between the safety-net re-reads of a healthy watch: once a minute with the defaults. */
+    static final int REREAD_TICKS = 60;
+    private static final long NONE = Long.MIN_VALUE;
 
     private final String key;
     private final ByteSequence keyBytes;
     private final EtcdConnection connection;
     private final ScheduledExecutorService executor;
     private final long deadlineMs;
+    private final long periodNanos;
     private final List<Consumer<LeaderObservation>> sinks = new CopyOnWriteArrayList<>();
     private final ScheduledFuture<?> tick;
 
@@ -54,6 +65,11 @@ final class KeyWatch {
     private int watcherEpoch;
     private int watcherGeneration = -1;
     private boolean warmedUp;
+    private long heardAt;
+    private long progressAskedAt = NONE;
+    private long confirmedAt = NONE;
+    private GetResponse suspect;
+    private int ticksSinceRead;
     private volatile boolean closed;
 
     KeyWatch(String key, EtcdConnection connection, ScheduledExecutorService executor, long periodMs,
@@ -63,6 +79,7 @@ final class KeyWatch {
         this.connection = connection;
         this.executor = executor;
         this.deadlineMs = deadlineMs;
+        this.periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMs);
         executor.execute(this::resync);
         this.tick = executor.scheduleWithFixedDelay(this::tick, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
@@ -125,7 +142,10 @@ final class KeyWatch {
         }, executor);
     }
 
-    /** Every period: resync if the watch is down, else check it with a cheap read. */
+    /**
+     * Every period: resync if the watch is down; else find a stream that left a progress request unanswered past the
+     * deadline dead, ask a silent one for progress, and re-read now and then.
+     */
     private void tick() {
         if (closed || readInFlight) {
             return;
@@ -134,6 +154,31 @@ final class KeyWatch {
             resync();
             return;
         }
+        if (suspect != null) {
+            checkSuspect();
+        }
+        long now = System.nanoTime();
+        if (progressAskedAt != NONE && now - progressAskedAt >= TimeUnit.MILLISECONDS.toNanos(deadlineMs)) {
+            unreachable("the watch of " + key + " left a progress request unanswered for "
+                    + TimeUnit.NANOSECONDS.toMillis(now - progressAskedAt) + " ms");
+            closeWatcher();
+            connection.rebuildIfReachable();
+            return;
+        }
+        if (++ticksSinceRead >= REREAD_TICKS) {
+            reread();
+        } else if (watcher != null && progressAskedAt == NONE && now - heardAt >= periodNanos / 2
+                && (confirmedAt == NONE || now - confirmedAt >= periodNanos + periodNanos / 2)) {
+            // half a period: the last answer came just after the previous tick, and a stream silent for almost a
+            // period must still be asked on this one; a holder confirming every period keeps the stream unasked
+            progressAskedAt = now;
+            watcher.requestProgress();
+        }
+    }
+
+    /** The safety net: a cheap read that would show a change the watch lost. */
+    private void reread() {
+        ticksSinceRead = 0;
         read(true).whenCompleteAsync((r, err) -> {
             readInFlight = false;
             if (closed) {
@@ -145,17 +190,50 @@ final class KeyWatch {
                 connection.rebuildIfReachable();
                 return;
             }
-            long revision = r.getHeader().getRevision();
-            LeaderObservation obs = Observations.of(r);
-            if (revision >= lastRevision && !sameState(obs, lastDelivered)) {
-                LOG.warn("etcd {}: the watch of {} missed a change (read {} at revision {}); watching again",
-                        connection.describe(), key, ObservationText.of(obs), revision);
-                lastRevision = revision;
-                deliver(obs, false);
-                closeWatcher();
-                openWatcher(revision + 1);
-            }
+            compareWithWatch(r);
         }, executor);
+    }
+
+    /**
+     * A holder's linearizable confirmation of this key, which answered: it shows the key's value at least as well as
+     * a progress request shows the stream, so the key's next probe and re-read are skipped, and a value the watch
+     * never delivered is caught as by a re-read. Call on the executor thread.
+     */
+    void confirmed(GetResponse r) {
+        if (closed || watcher == null || !reachable) {
+            return;
+        }
+        confirmedAt = System.nanoTime();
+        ticksSinceRead = 0;
+        compareWithWatch(r);
+    }
+
+    /**
+     * A read that disagrees with what the watch delivered is only a suspicion at first: a read may overtake the
+     * event of the same change on the stream by a few milliseconds. If the watch has still not caught up by the next
+     * tick, it missed the change.
+     */
+    private void compareWithWatch(GetResponse r) {
+        long revision = r.getHeader().getRevision();
+        LeaderObservation obs = Observations.of(r);
+        if (revision >= lastRevision && !sameState(obs, lastDelivered)) {
+            suspect = r;
+        }
+    }
+
+    private void checkSuspect() {
+        GetResponse r = suspect;
+        suspect = null;
+        long revision = r.getHeader().getRevision();
+        LeaderObservation obs = Observations.of(r);
+        if (revision >= lastRevision && !sameState(obs, lastDelivered)) {
+            LOG.warn("etcd {}: the watch of {} missed a change (read {} at revision {}); watching again",
+                    connection.describe(), key, ObservationText.of(obs), revision);
+            lastRevision = revision;
+            deliver(obs, false);
+            closeWatcher();
+            openWatcher(revision + 1);
+        }
     }
 
     private CompletableFuture<GetResponse> read(boolean serializable) {
@@ -172,6 +250,10 @@ final class KeyWatch {
     private void openWatcher(long fromRevision) {
         int epoch = ++watcherEpoch;
         watcherGeneration = connection.generation();
+        heardAt = System.nanoTime();
+        progressAskedAt = NONE;
+        ticksSinceRead = 0;
+        suspect = null;
         Watch.Listener listener = Watch.listener(
                 r -> executor.execute(() -> onEvents(epoch, r)),
                 e -> executor.execute(() -> onWatchError(epoch, e)),
@@ -212,6 +294,8 @@ final class KeyWatch {
         if (closed || epoch != watcherEpoch) {
             return;
         }
+        heardAt = System.nanoTime();
+        progressAskedAt = NONE; // any answer on the stream shows it alive
         for (WatchEvent e : response.getEvents()) {
             LeaderObservation obs = Observations.of(e);
             if (obs.revision() <= lastRevision) {

@@ -63,8 +63,10 @@ public final class EtcdWatchBench {
                 }
                 Collections.sort(micros);
                 double before = rangeRequests(etcd.endpoints());
+                long streamBefore = etcd.received("Watch");
                 TimeUnit.SECONDS.sleep(idleSeconds);
                 double after = rangeRequests(etcd.endpoints());
+                double streamPerMinute = (etcd.received("Watch") - streamBefore) * 60.0 / idleSeconds;
                 double perMinute = (after - before) * 60.0 / idleSeconds;
                 System.out.println("| measure | value |");
                 System.out.println("|---|---|");
@@ -75,6 +77,8 @@ public final class EtcdWatchBench {
                 System.out.printf("| max | %.2f ms |%n", micros.get(micros.size() - 1) / 1000.0);
                 System.out.printf("| idle Range (read) requests per minute, healthy watch, interval 1 s | %.0f |%n",
                         perMinute);
+                System.out.printf("| idle messages per minute on the watch's stream (progress requests) | %.0f |%n",
+                        streamPerMinute);
             }
         } finally {
             etcd.afterAll(null);

@@ -116,6 +116,84 @@ class EtcdWatchTest {
         }
     }
 
+    /** What etcd received while {@code body} ran with {@code key} watched: reads, and messages on watch streams. */
+    private record Received(long reads, long streamMessages, List<LeaderObservation> observations) {
+    }
+
+    @FunctionalInterface
+    private interface WhileWatched {
+        void run(DcsClient c) throws Exception;
+    }
+
+    private static Received whileWatched(String key, WhileWatched body) throws Exception {
+        ETCD.put(key, "n1");
+        try (DcsClient c = client()) {
+            ObservationRecorder rec = new ObservationRecorder();
+            try (DcsWatch w = c.watch(key, rec)) {
+                rec.await(0, leader("n1"), WAIT, "n1");
+                long ranges = ETCD.received("Range");
+                long watchMessages = ETCD.received("Watch");
+                body.run(c);
+                return new Received(ETCD.received("Range") - ranges, ETCD.received("Watch") - watchMessages,
+                        rec.all());
+            }
+        }
+    }
+
+    @Test
+    void aHealthyWatchIsNotPolled() throws Exception {
+        // nothing to wait for but time itself: 8 periods of the client (500 ms) with the key unchanged
+        Received r = whileWatched("/service/quiet/leader", c -> Thread.sleep(4_000));
+        System.out.printf("4 s idle: %d reads, %d watch-stream messages%n", r.reads(), r.streamMessages());
+        assertThat(r.reads()).as("reads while the watch was healthy").isZero();
+        assertThat(r.streamMessages()).as("progress requests on the silent stream").isBetween(6L, 10L);
+        assertThat(r.observations()).as("observations while idle").hasSize(1);
+    }
+
+    @Test
+    void aHolderConfirmingTheKeyNeedsNoProgressRequests() throws Exception {
+        String key = "/service/held/leader";
+        Received r = whileWatched(key, c -> {
+            // a holder's keepalive: one linearizable read per period (500 ms), 8 of them
+            for (int i = 0; i < 8; i++) {
+                long start = System.nanoTime();
+                assertThat(c.confirm(key, Duration.ofMillis(500)).get()).matches(leader("n1"));
+                Thread.sleep(Math.max(0, 500 - (System.nanoTime() - start) / 1_000_000));
+            }
+        });
+        System.out.printf("8 confirmations in 4 s: %d reads, %d watch-stream messages%n", r.reads(),
+                r.streamMessages());
+        assertThat(r.reads()).as("reads: the confirmations only").isEqualTo(8);
+        assertThat(r.streamMessages()).as("progress requests beside the confirmations").isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aFrozenEtcdIsReportedUnreachableAndFollowedAfterItThaws() throws Exception {
+        String key = "/service/frozen/leader";
+        ETCD.put(key, "n1");
+        try (DcsClient c = client()) {
+            ObservationRecorder rec = new ObservationRecorder();
+            try (DcsWatch w = c.watch(key, rec)) {
+                int i = rec.await(0, leader("n1"), WAIT, "n1");
+                long frozen = System.nanoTime();
+                ETCD.member(0).freeze();
+                try {
+                    i = rec.await(i + 1, unreachable(), WAIT, "Unreachable");
+                } finally {
+                    ETCD.member(0).thaw();
+                }
+                long reportedMs = (System.nanoTime() - frozen) / 1_000_000;
+                long thawed = System.nanoTime();
+                i = rec.await(i + 1, leader("n1"), WAIT, "n1 again after the thaw");
+                long recoveredMs = (System.nanoTime() - thawed) / 1_000_000;
+                ETCD.put(key, "n2");
+                rec.await(i + 1, leader("n2"), WAIT, "the put after the thaw");
+                System.out.printf("etcd frozen (SIGSTOP): Unreachable after %d ms, followed again %d ms after "
+                        + "SIGCONT%n", reportedMs, recoveredMs);
+            }
+        }
+    }
+
     @Test
     void compactedHistoryDoesNotStopTheWatch() throws Exception {
         String key = "/service/compact/leader";

@@ -2,7 +2,14 @@ package org.vip4j.net.linux;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,10 +21,14 @@ import org.vip4j.spi.Subscription;
  * and link change (RTMGRP_LINK, RTMGRP_IPV4_IFADDR, RTMGRP_IPV6_IFADDR) to the socket, whoever made it, so an
  * {@code ip addr del} or a cable coming back is known within a millisecond instead of at the next interval.
  *
+ * <p>One monitor (one socket, one thread) serves every subscriber of the same interface in the same network
+ * namespace: a launcher with 100 VIPs on eth0 had 100 of each, all reading the same notifications. It stops when
+ * its last subscriber leaves.
+ *
  * <p>The thread blocks in recvfrom with a one-second timeout, which only bounds how long it takes to notice
  * {@link #close()}; it closes the socket itself, so its file descriptor cannot be reused under it.
  */
-final class InterfaceMonitor implements Subscription {
+final class InterfaceMonitor {
 
     static final int RTMGRP_LINK = 0x1;
     static final int RTMGRP_IPV4_IFADDR = 0x10;
@@ -28,31 +39,73 @@ final class InterfaceMonitor implements Subscription {
     private static final int ENOBUFS = 105;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(InterfaceMonitor.class);
+    /** By network namespace and interface name; guarded by itself, as is every monitor's subscriber list. */
+    private static final Map<String, InterfaceMonitor> SHARED = new HashMap<>();
 
     private final String name;
+    private final String key;
     private final NetlinkSocket socket;
-    private final Consumer<InterfaceChange> onChange;
+    private final List<Consumer<InterfaceChange>> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private int index;
     private boolean running;
 
-    private InterfaceMonitor(String name, LinkInfo link, NetlinkSocket socket, Consumer<InterfaceChange> onChange) {
+    private InterfaceMonitor(String name, String key, LinkInfo link, NetlinkSocket socket) {
         this.name = name;
+        this.key = key;
         this.index = link.index();
         this.running = isRunning(link.flags());
         this.socket = socket;
-        this.onChange = onChange;
     }
 
-    /** Joins the groups and starts the thread; {@code link} is the interface as it is now. */
-    static InterfaceMonitor start(String name, LinkInfo link, Consumer<InterfaceChange> onChange)
+    /**
+     * Reports the changes of interface {@code name} of the calling thread's network namespace to {@code onChange}
+     * until the returned subscription is closed; {@code link} is the interface as it is now, for a monitor that
+     * does not run yet (it joins the groups and starts its thread).
+     */
+    static Subscription subscribe(String name, LinkInfo link, Consumer<InterfaceChange> onChange)
             throws NativeException {
-        NetlinkSocket socket = NetlinkSocket.open(READ_TIMEOUT, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR);
-        InterfaceMonitor m = new InterfaceMonitor(name, link, socket, onChange);
-        Thread t = new Thread(m::run, "vip4j-ifmon-" + name);
-        t.setDaemon(true);
-        t.start();
-        return m;
+        String key = namespaceOfThisThread() + "/" + name;
+        InterfaceMonitor monitor;
+        synchronized (SHARED) {
+            monitor = SHARED.get(key);
+            if (monitor == null) {
+                NetlinkSocket socket = NetlinkSocket.open(READ_TIMEOUT,
+                        RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR);
+                monitor = new InterfaceMonitor(name, key, link, socket);
+                Thread t = new Thread(monitor::run, "vip4j-ifmon-" + name);
+                t.setDaemon(true);
+                t.start();
+                SHARED.put(key, monitor);
+            }
+            monitor.subscribers.add(onChange);
+        }
+        InterfaceMonitor m = monitor;
+        AtomicBoolean done = new AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                m.unsubscribe(onChange);
+            }
+        };
+    }
+
+    private void unsubscribe(Consumer<InterfaceChange> onChange) {
+        synchronized (SHARED) {
+            subscribers.remove(onChange);
+            if (subscribers.isEmpty()) {
+                SHARED.remove(key, this);
+                closed = true; // the thread notices within READ_TIMEOUT and closes the socket
+            }
+        }
+    }
+
+    /** The calling thread's network namespace (threads may differ: setns is per thread), e.g. "net:[4026531840]". */
+    private static String namespaceOfThisThread() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "?";
+        }
     }
 
     private void run() {
@@ -74,6 +127,9 @@ final class InterfaceMonitor implements Subscription {
                         e.getMessage());
             }
         } finally {
+            synchronized (SHARED) {
+                SHARED.remove(key, this); // a dead monitor must not be handed to the next subscriber
+            }
             socket.close();
         }
     }
@@ -102,10 +158,12 @@ final class InterfaceMonitor implements Subscription {
     }
 
     private void report(InterfaceChange change) {
-        try {
-            onChange.accept(change);
-        } catch (RuntimeException e) {
-            LOG.error("interface {}: the listener of its changes failed on {}", name, change, e);
+        for (Consumer<InterfaceChange> s : subscribers) {
+            try {
+                s.accept(change);
+            } catch (RuntimeException e) {
+                LOG.error("interface {}: a listener of its changes failed on {}", name, change, e);
+            }
         }
     }
 
@@ -113,8 +171,10 @@ final class InterfaceMonitor implements Subscription {
         return (flags & LinkInfo.IFF_UP) != 0 && (flags & IFF_RUNNING) != 0;
     }
 
-    @Override
-    public void close() {
-        closed = true;
+    /** How many monitors run now, for tests. */
+    static int running() {
+        synchronized (SHARED) {
+            return SHARED.size();
+        }
     }
 }

@@ -279,7 +279,7 @@ final class LinuxAddressManager implements AddressManager {
                     + name);
         }
         try {
-            return InterfaceMonitor.start(interfaceName, refreshLink(), onChange);
+            return InterfaceMonitor.subscribe(interfaceName, refreshLink(), onChange);
         } catch (IOException e) {
             LOG.warn("interface {}: cannot follow its changes ({}); the interval check still runs", interfaceName,
                     e.getMessage());

@@ -237,6 +237,31 @@ class AddressNetnsTest {
         }
     }
 
+    @Test
+    void subscribersOfOneInterfaceShareOneMonitorThatStopsWithTheLast() throws Exception {
+        BlockingQueue<InterfaceChange> first = new LinkedBlockingQueue<>();
+        BlockingQueue<InterfaceChange> second = new LinkedBlockingQueue<>();
+        int before = InterfaceMonitor.running();
+        Subscription a = inHost.call(() -> manager.watchInterface(IF, first::add));
+        Subscription b = inHost.call(() -> manager.watchInterface(IF, second::add));
+        try {
+            assertThat(InterfaceMonitor.running()).as("one socket and thread for both").isEqualTo(before + 1);
+            lab.ip(host, "addr", "add", "198.51.100.78/24", "dev", IF);
+            expect(first, InterfaceChange.Kind.ADDRESS_ADDED, "198.51.100.78");
+            expect(second, InterfaceChange.Kind.ADDRESS_ADDED, "198.51.100.78");
+            a.close();
+            lab.ip(host, "addr", "del", "198.51.100.78/24", "dev", IF);
+            expect(second, InterfaceChange.Kind.ADDRESS_REMOVED, "198.51.100.78");
+            assertThat(first).as("nothing after its subscription closed")
+                    .noneMatch(c -> c.kind() == InterfaceChange.Kind.ADDRESS_REMOVED);
+            assertThat(InterfaceMonitor.running()).isEqualTo(before + 1);
+        } finally {
+            a.close();
+            b.close();
+        }
+        assertThat(InterfaceMonitor.running()).as("stopped with its last subscriber").isEqualTo(before);
+    }
+
     /** Waits for {@code kind} (of {@code ip}, if given), skipping others (the kernel's link-local address, say). */
     private static void expect(BlockingQueue<InterfaceChange> changes, InterfaceChange.Kind kind, String ip)
             throws Exception {

@@ -5,6 +5,9 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,6 +123,23 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
         for (EtcdServer m : members) {
             m.awaitHealthy(java.time.Duration.ofSeconds(30));
         }
+    }
+
+    /**
+     * What the first member counted so far of the gRPC messages it received for {@code method} ("Range", "Watch"):
+     * from its /metrics, so a test sees how often clients ask, not only what they were told.
+     */
+    public long received(String method) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                members.get(0).clientUrl().resolve("/metrics")).timeout(java.time.Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long sum = 0;
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("grpc_server_msg_received_total{") && line.contains("grpc_method=\"" + method + "\"")) {
+                sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     /** A jetcd client for the test's own writes (no auth). */
