@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks in the namespace lab; writes docs/benchmark.md and docs/benchmark.png.
-# Usage: scripts/bench.sh [switches=50] [PART...]   (all parts: about 25 min at 50 switches on 2 cores)
+# Usage: scripts/bench.sh [switches=50] [PART...]   (all parts: about 30 min at 50 switches on 2 cores)
 #
 # Each part is one Java class under vip-examples/src/test that prints its own Markdown section ("## ...") into
 # docs/bench/PART.md; docs/benchmark.md is the header plus every part's latest section, so naming parts reruns
