@@ -159,10 +159,8 @@ final class KeyWatch {
         }
         long now = System.nanoTime();
         if (progressAskedAt != NONE && now - progressAskedAt >= TimeUnit.MILLISECONDS.toNanos(deadlineMs)) {
-            unreachable("the watch of " + key + " left a progress request unanswered for "
+            streamLost("the watch of " + key + " left a progress request unanswered for "
                     + TimeUnit.NANOSECONDS.toMillis(now - progressAskedAt) + " ms");
-            closeWatcher();
-            connection.rebuildIfReachable();
             return;
         }
         if (++ticksSinceRead >= REREAD_TICKS) {
@@ -185,9 +183,7 @@ final class KeyWatch {
                 return;
             }
             if (err != null) {
-                unreachable(Observations.reason(err));
-                closeWatcher();
-                connection.rebuildIfReachable();
+                streamLost(Observations.reason(err));
                 return;
             }
             compareWithWatch(r);
@@ -318,6 +314,13 @@ final class KeyWatch {
             return;
         }
         unreachable(Observations.reason(error));
+    }
+
+    /** The watch cannot be trusted any more: say so, drop it, and give gRPC a fresh channel if etcd answers TCP. */
+    private void streamLost(String reason) {
+        unreachable(reason);
+        closeWatcher();
+        connection.rebuildIfReachable();
     }
 
     private void unreachable(String reason) {
