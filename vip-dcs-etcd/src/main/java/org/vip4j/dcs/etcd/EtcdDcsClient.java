@@ -1,8 +1,6 @@
 package org.vip4j.dcs.etcd;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.kv.GetResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +19,8 @@ import org.vip4j.spi.DcsWatch;
 import org.vip4j.spi.LeaderObservation;
 
 /**
- * The etcd v3 {@link DcsClient}: one jetcd connection and one thread, however many managers share it, and one watch
- * per key however many managers follow that key.
+ * The etcd v3 {@link DcsClient}: one jetcd connection and one thread, however many managers share it, one watch
+ * per key however many managers follow that key, and the confirmations asked together sent as one request.
  */
 final class EtcdDcsClient implements DcsClient {
 
@@ -33,6 +32,8 @@ final class EtcdDcsClient implements DcsClient {
     private final long deadlineMs;
     /** Changed under the client's lock; read without it by the executor thread. */
     private final Map<String, KeyWatch> watches = new ConcurrentHashMap<>();
+    private final ConfirmBatcher confirms;
+    private final AtomicBoolean channelCheckQueued = new AtomicBoolean();
     private boolean closed;
 
     EtcdDcsClient(VipConfig config) {
@@ -45,6 +46,7 @@ final class EtcdDcsClient implements DcsClient {
         // the re-read backs the watch every interval, but an outage must show within about one keepalive-period
         this.periodMs = Math.min(config.interval().toMillis(), config.keepalivePeriod().toMillis());
         this.deadlineMs = config.keepalivePeriod().toMillis();
+        this.confirms = new ConfirmBatcher(ConfirmBatcher.over(connection), executor, deadlineMs);
         LOG.info("etcd client for {} (user: {}, TLS: {})", connection.describe(),
                 config.etcdUser().orElse("none"), config.etcdCaFile().map(Object::toString)
                         .orElse(config.dcsEndpoints().stream().anyMatch(u -> "https".equals(u.getScheme()))
@@ -81,11 +83,10 @@ final class EtcdDcsClient implements DcsClient {
     public CompletableFuture<LeaderObservation> confirm(String key, Duration timeout) {
         CompletableFuture<LeaderObservation> read;
         try {
-            read = connection.client().getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8))
-                    .thenApply(r -> {
-                        onExecutor(() -> confirmedOnExecutor(key, r));
-                        return Observations.of(r);
-                    });
+            read = confirms.read(key).thenApply(r -> {
+                onExecutor(() -> confirmedOnExecutor(key, r));
+                return Observations.of(r);
+            });
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
@@ -95,10 +96,23 @@ final class EtcdDcsClient implements DcsClient {
                     if (err == null) {
                         return obs;
                     }
-                    onExecutor(connection::rebuildIfReachable);
+                    checkChannel();
                     return new LeaderObservation.Unreachable("etcd " + connection.describe()
                             + ": linearizable read of " + key + " failed: " + Observations.reason(err));
                 });
+    }
+
+    /**
+     * After a failed confirmation: whether a fresh channel would do better. Once for the many confirmations a
+     * failed batch or an outage fails together: each check may wait on a TCP connect.
+     */
+    private void checkChannel() {
+        if (channelCheckQueued.compareAndSet(false, true)) {
+            onExecutor(() -> {
+                channelCheckQueued.set(false);
+                connection.rebuildIfReachable();
+            });
+        }
     }
 
     /** Runs a follow-up of a confirmation on the client's thread; none once the client is closed. */
