@@ -34,6 +34,8 @@ final class EtcdDcsClient implements DcsClient {
     private final Map<String, KeyWatch> watches = new ConcurrentHashMap<>();
     private final ConfirmBatcher confirms;
     private final AtomicBoolean channelCheckQueued = new AtomicBoolean();
+    /** The executor thread's: whether the watch streams are alive, one progress request a period for all keys. */
+    private final StreamHealth health;
     private boolean closed;
 
     EtcdDcsClient(VipConfig config) {
@@ -47,6 +49,8 @@ final class EtcdDcsClient implements DcsClient {
         this.periodMs = Math.min(config.interval().toMillis(), config.keepalivePeriod().toMillis());
         this.deadlineMs = config.keepalivePeriod().toMillis();
         this.confirms = new ConfirmBatcher(ConfirmBatcher.over(connection), executor, deadlineMs);
+        this.health = new StreamHealth(TimeUnit.MILLISECONDS.toNanos(periodMs),
+                TimeUnit.MILLISECONDS.toNanos(deadlineMs), System.nanoTime());
         LOG.info("etcd client for {} (user: {}, TLS: {})", connection.describe(),
                 config.etcdUser().orElse("none"), config.etcdCaFile().map(Object::toString)
                         .orElse(config.dcsEndpoints().stream().anyMatch(u -> "https".equals(u.getScheme()))
@@ -58,7 +62,8 @@ final class EtcdDcsClient implements DcsClient {
         if (closed) {
             throw new IllegalStateException("etcd client for " + connection.describe() + " is closed");
         }
-        KeyWatch w = watches.computeIfAbsent(key, k -> new KeyWatch(k, connection, executor, periodMs, deadlineMs));
+        KeyWatch w = watches.computeIfAbsent(key, k -> new KeyWatch(k, connection, executor, periodMs, deadlineMs,
+                health, confirms::read));
         w.add(sink);
         return new DcsWatch() {
             private boolean done;
@@ -125,6 +130,7 @@ final class EtcdDcsClient implements DcsClient {
     }
 
     private void confirmedOnExecutor(String key, GetResponse r) {
+        health.confirmed(System.nanoTime());
         KeyWatch w = watches.get(key); // not under the client's lock: close() holds it while this thread finishes
         if (w != null) {
             w.confirmed(r);
