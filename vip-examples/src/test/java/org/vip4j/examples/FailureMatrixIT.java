@@ -251,6 +251,61 @@ class FailureMatrixIT {
         }
     }
 
+    @Test
+    @Order(9)
+    void aHoldersInterfaceDeletedAndCreatedAgainGetsTheVipBackOnceItIsUp() throws Exception {
+        restartLeading(1);
+        Path changes = lab.logs().resolve("churn-n1.log");
+        Process monitor = new ProcessBuilder("ip", "-n", lab.name() + "-n1", "-ts", "-o", "monitor", "link",
+                "address").redirectErrorStream(true).redirectOutput(changes.toFile()).start();
+        try {
+            run("ip", "-n", lab.name() + "-n1", "addr", "add", "198.51.100.251/32", "dev", "lo");
+            Lab.await(() -> Files.readString(changes).contains("198.51.100.251"), SETTLE,
+                    () -> "ip monitor shows nothing: " + changes);
+            int linesBefore = lab.log(1).lines().toList().size();
+            lab.control("if-del", "1"); // a VLAN or bond deleted by the network service, the VIP with it
+            TimeUnit.SECONDS.sleep(3); // missing for three retry-timeouts
+            lab.control("if-add", "1"); // and created again under the same name, with a new index
+            Lab.await(() -> linkUpMicros(changes) > 0 && vipAddedMicros(changes, linkUpMicros(changes)) > 0,
+                    SETTLE, () -> "the VIP never came back on n1's new eth0: " + changes);
+            long up = linkUpMicros(changes);
+            long ms = (vipAddedMicros(changes, up) - up) / 1_000;
+            List<String> warnings = lab.log(1).lines().skip(linesBefore).filter(l -> l.contains(" WARN ")).toList();
+            // etcd is reached through that same eth0 here, so the DCS is lost with it and says so (the watch, the
+            // DCS_LOST transition): warnings of their own, not about the interface
+            List<String> aboutTheInterface = warnings.stream().filter(l -> !l.contains("KeyWatch")
+                    && !l.contains("(DCS_LOST)") && !l.contains("EtcdConnection")).toList();
+            report("9. holder's interface deleted for 3 s and created again: VIP back after", ms + " ms from the "
+                    + "new eth0 up; " + aboutTheInterface.size() + " WARN about the interface while it was missing ("
+                    + (warnings.size() - aboutTheInterface.size()) + " more about etcd, reached through it)",
+                    "≤ 500 ms (as a cable back after a long blip: etcd, reached through eth0, must confirm first); "
+                    + "one WARN");
+            System.out.println("n1's warnings while eth0 was missing: " + warnings);
+            // rtnetlink says at once; the rest is the DCS: the 3 s outage ran the lease out, so a confirmation
+            // over a fresh connection comes first
+            assertThat(ms).as("ms from the new eth0 up to the VIP on it").isLessThanOrEqualTo(500);
+            assertThat(aboutTheInterface).as("n1's WARN lines about eth0 while it was missing").hasSize(1);
+            assertThat(aboutTheInterface.get(0)).contains("interface eth0 was deleted, and the VIP with it");
+            assertThat(lab.holders()).containsExactly("n1");
+        } finally {
+            monitor.destroy();
+        }
+    }
+
+    /** When the VIP was added to eth0 at or after {@code after} (µs), per {@code ip -ts monitor}; 0 if not yet. */
+    private static long vipAddedMicros(Path changes, long after) throws Exception {
+        for (String line : Files.readAllLines(changes)) {
+            if (line.startsWith("[") && !line.contains("Deleted") && line.contains(" eth0")
+                    && line.contains(" " + Lab.VIP + "/")) {
+                long t = SwitchTimeline.micros(line.substring(1, line.indexOf(']')));
+                if (t >= after) {
+                    return t;
+                }
+            }
+        }
+        return 0;
+    }
+
     private static void signal(String name, long pid) throws Exception {
         run("kill", "-" + name, String.valueOf(pid));
     }

@@ -124,8 +124,22 @@ final class LinuxAddressManager implements AddressManager {
     /** The interface's entry for exactly this address (byte-for-byte equal, whatever its prefix length). */
     private Optional<InterfaceAddress> find(VirtualAddress vip) throws IOException {
         check(vip);
+        Optional<InterfaceAddress> found = find(vip, currentLink().index());
+        if (found.isEmpty()) {
+            // a dump for an index that no longer exists is just empty: make sure the interface is still the one
+            // we know (ENODEV when it was deleted; a new index when it was created again)
+            int index = currentLink().index();
+            LinkInfo fresh = refreshLink();
+            if (fresh.index() != index) {
+                found = find(vip, fresh.index());
+            }
+        }
+        return found;
+    }
+
+    private Optional<InterfaceAddress> find(VirtualAddress vip, int index) throws IOException {
         byte[] wanted = vip.address().getAddress();
-        for (InterfaceAddress a : netlink.addresses(family(vip), currentLink().index())) {
+        for (InterfaceAddress a : netlink.addresses(family(vip), index)) {
             if (Arrays.equals(a.address().getAddress(), wanted)) {
                 return Optional.of(a);
             }
@@ -247,7 +261,22 @@ final class LinuxAddressManager implements AddressManager {
                 socket = packets;
                 mac = link.mac();
             }
-            Optional<String> owner = ConflictProber.probe(socket, mac, vip.address().getAddress(), timeout);
+            Optional<String> owner;
+            try {
+                owner = ConflictProber.probe(socket, mac, vip.address().getAddress(), timeout);
+            } catch (NativeException e) {
+                if (e.errno() != Errno.ENODEV) {
+                    throw e;
+                }
+                // the socket is bound to an interface that was deleted: look it up again (ENODEV if it is still
+                // gone) and probe on the new one
+                refreshLink();
+                synchronized (lock) {
+                    socket = packets;
+                    mac = link.mac();
+                }
+                owner = ConflictProber.probe(socket, mac, vip.address().getAddress(), timeout);
+            }
             owner.ifPresent(o -> LOG.debug("{} answers for {} on {}", o, vip.address().getHostAddress(),
                     interfaceName));
             return owner;
@@ -302,7 +331,7 @@ final class LinuxAddressManager implements AddressManager {
                         link.macText(), fresh.macText());
             }
             if (fresh.index() != link.index()) {
-                LOG.warn("interface {} was re-created: index {} -> {}, MAC {}", interfaceName, link.index(),
+                LOG.info("interface {} was re-created: index {} -> {}, MAC {}", interfaceName, link.index(),
                         fresh.index(), fresh.macText());
                 PacketSocket reopened = PacketSocket.open(fresh.index());
                 packets.close();
