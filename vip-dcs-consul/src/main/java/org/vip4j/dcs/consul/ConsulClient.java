@@ -45,7 +45,8 @@ final class ConsulClient implements DcsClient {
         String consulKey = consulKey(key);
         LOG.info("watching Consul key '{}' with blocking queries (wait {} ms)", consulKey, wait.toMillis());
         ConsulWatch[] self = new ConsulWatch[1];
-        self[0] = new ConsulWatch(http, consulKey, sink, wait, keepalive, () -> watches.remove(self[0]));
+        self[0] = new ConsulWatch(http, consulKey, sink, wait, keepalive, executor,
+                () -> watches.remove(self[0]));
         watches.add(self[0]);
         return self[0].start();
     }

@@ -58,7 +58,10 @@ public final class ConsulDcsProvider implements DcsClientProvider {
         }
         Duration keepalive = positive(config.keepalivePeriod(), Duration.ofSeconds(1));
         Duration wait = positive(config.interval(), Duration.ofSeconds(1));
-        ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
+        // two threads whatever the number of keys: nothing on them blocks (the watches chain their queries from
+        // callbacks, the JDK client's selector thread waits on the sockets), and a cached pool would keep one
+        // thread per key, the answers of blocking queries started together arriving together
+        ExecutorService executor = Executors.newFixedThreadPool(2, daemonThreads());
         HttpClient http = HttpClient.newBuilder()
                 .executor(executor)
                 .connectTimeout(keepalive)

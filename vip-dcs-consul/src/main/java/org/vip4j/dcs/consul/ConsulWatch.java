@@ -1,10 +1,11 @@
 package org.vip4j.dcs.consul;
 
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import org.vip4j.spi.DcsWatch;
 import org.vip4j.spi.LeaderObservation;
 
 /**
- * Follows one key with Consul blocking queries, on its own thread.
+ * Follows one key with Consul blocking queries, without a thread of its own: each query's answer sends the next
+ * one from its callback, so a process following a hundred keys waits on a hundred sockets, not a hundred threads.
  *
  * <p>The loop, after Consul's "blocking queries" guidance: read without an index (the current state), then ask
  * again with {@code ?index=<X-Consul-Index>&wait=<interval>}; Consul holds that request until the key changes or
@@ -22,8 +24,11 @@ import org.vip4j.spi.LeaderObservation;
  * re-read; an index of 0 is sent as 1 so that a buggy server cannot turn the loop into a busy one. After an error
  * the watch reports {@link LeaderObservation.Unreachable} once, then retries with a backoff capped at the
  * keepalive period and re-reads from index 0, so no change made during the outage is missed.
+ *
+ * <p>One query is on its way at a time, and each step starts from the callback of the one before, so the fields
+ * below are only ever touched by one thread at a time (the futures order them).
  */
-final class ConsulWatch implements DcsWatch, Runnable {
+final class ConsulWatch implements DcsWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsulWatch.class);
     /** First retry after an error; doubles up to the keepalive period. */
@@ -36,103 +41,119 @@ final class ConsulWatch implements DcsWatch, Runnable {
     private final Consumer<LeaderObservation> sink;
     private final Duration wait;
     private final Duration keepalive;
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Executor executor;
     private final Object sinkLock = new Object();
-    private final Thread thread;
     private final Runnable onClose;
+    private volatile boolean closed;
     private volatile CompletableFuture<ConsulRead> inFlight;
     private LeaderObservation last; // guarded by sinkLock
-    private boolean zeroIndexReported; // watch thread only
+    private boolean zeroIndexReported;
 
     ConsulWatch(ConsulHttp http, String key, Consumer<LeaderObservation> sink, Duration wait, Duration keepalive,
-            Runnable onClose) {
+            Executor executor, Runnable onClose) {
         this.http = http;
         this.onClose = onClose;
         this.key = key;
         this.sink = sink;
         this.wait = wait;
         this.keepalive = keepalive;
-        this.thread = new Thread(this, "vip4j-consul-watch " + key);
-        this.thread.setDaemon(true);
+        this.executor = executor;
     }
 
     ConsulWatch start() {
-        thread.start();
+        later(0, () -> query(0, 0));
         return this;
     }
 
-    @Override
-    public void run() {
-        long index = 0;
-        long backoffMs = 0;
-        while (!isClosed()) {
-            long started = System.nanoTime();
-            Duration timeout = index > 0 ? wait.plus(wait.dividedBy(16)).plus(keepalive) : keepalive;
-            ConsulRead read = read(index, started + timeout.toNanos());
-            if (read == null || isClosed()) {
-                return; // closed while waiting
+    private void query(long index, long backoffMs) {
+        if (closed) {
+            return;
+        }
+        long started = System.nanoTime();
+        Duration timeout = index > 0 ? wait.plus(wait.dividedBy(16)).plus(keepalive) : keepalive;
+        CompletableFuture<ConsulRead> f;
+        try {
+            f = http.read(key, index, wait, false, started + timeout.toNanos());
+        } catch (RuntimeException e) {
+            f = CompletableFuture.completedFuture(ConsulRead.failure("Consul read of '" + key + "' failed: " + e));
+        }
+        inFlight = f;
+        if (closed) {
+            f.cancel(true);
+            return;
+        }
+        f.whenComplete((read, err) -> {
+            if (closed) {
+                return; // closed while waiting, the request cancelled with it
             }
-            if (read.failed()) {
-                LeaderObservation.Unreachable u = (LeaderObservation.Unreachable) read.observation();
-                if (backoffMs == 0) {
-                    LOG.warn("Consul watch of '{}' lost: {}; retrying", key, u.reason());
-                } else {
-                    LOG.debug("Consul watch of '{}' still failing: {}", key, u.reason());
-                }
-                deliver(u);
-                index = 0;
-                backoffMs = backoffMs == 0 ? FIRST_BACKOFF_MS : Math.min(backoffMs * 2, keepalive.toMillis());
-                pause(backoffMs);
-                continue;
-            }
-            if (backoffMs > 0) {
-                LOG.info("Consul watch of '{}' is back: {}", key, read.observation());
-                backoffMs = 0;
-            }
-            deliver(read.observation());
-            long got = read.index();
-            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            if (got == 0) {
-                // a Consul bug of old versions; index 0 would make every query return at once
-                if (!zeroIndexReported) {
-                    zeroIndexReported = true;
-                    LOG.warn("Consul answered X-Consul-Index 0 for '{}': blocking from index 1 instead", key);
-                }
-                index = 1;
-                pause(SAME_INDEX_GAP_MS - elapsedMs);
-            } else if (got > index) {
-                index = got;
-            } else if (got < index) {
-                LOG.info("Consul index of '{}' went backwards from {} to {} (snapshot restore or new cluster?): "
-                        + "re-reading from 0", key, index, got);
-                index = 0;
-                pause(SAME_INDEX_GAP_MS - elapsedMs);
+            ConsulRead r = err == null ? read
+                    : ConsulRead.failure("Consul read of '" + key + "' failed: " + unwrap(err));
+            answered(r, index, backoffMs, started);
+        });
+    }
+
+    private void answered(ConsulRead read, long index, long backoffMs, long started) {
+        if (read.failed()) {
+            LeaderObservation.Unreachable u = (LeaderObservation.Unreachable) read.observation();
+            if (backoffMs == 0) {
+                LOG.warn("Consul watch of '{}' lost: {}; retrying", key, u.reason());
             } else {
-                // the wait ended without a change, or a write that did not touch the value woke us
-                pause(SAME_INDEX_GAP_MS - elapsedMs);
+                LOG.debug("Consul watch of '{}' still failing: {}", key, u.reason());
             }
+            deliver(u);
+            long next = backoffMs == 0 ? FIRST_BACKOFF_MS : Math.min(backoffMs * 2, keepalive.toMillis());
+            later(next, () -> query(0, next));
+            return;
+        }
+        if (backoffMs > 0) {
+            LOG.info("Consul watch of '{}' is back: {}", key, read.observation());
+        }
+        deliver(read.observation());
+        long got = read.index();
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        if (got == 0) {
+            // a Consul bug of old versions; index 0 would make every query return at once
+            if (!zeroIndexReported) {
+                zeroIndexReported = true;
+                LOG.warn("Consul answered X-Consul-Index 0 for '{}': blocking from index 1 instead", key);
+            }
+            later(SAME_INDEX_GAP_MS - elapsedMs, () -> query(1, 0));
+        } else if (got > index) {
+            later(0, () -> query(got, 0));
+        } else if (got < index) {
+            LOG.info("Consul index of '{}' went backwards from {} to {} (snapshot restore or new cluster?): "
+                    + "re-reading from 0", key, index, got);
+            later(SAME_INDEX_GAP_MS - elapsedMs, () -> query(0, 0));
+        } else {
+            // the wait ended without a change, or a write that did not touch the value woke us
+            later(SAME_INDEX_GAP_MS - elapsedMs, () -> query(index, 0));
         }
     }
 
-    private ConsulRead read(long index, long deadlineNanos) {
-        CompletableFuture<ConsulRead> f = http.read(key, index, wait, false, deadlineNanos);
-        inFlight = f;
-        if (isClosed()) {
-            f.cancel(true);
-            return null;
+    /** Runs {@code next} on the client's executor after {@code millis}; a JDK timer thread keeps every delay. */
+    private void later(long millis, Runnable next) {
+        if (closed) {
+            return;
         }
+        Executor e = millis <= 0 ? executor : CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, executor);
         try {
-            return f.get();
-        } catch (CancellationException | InterruptedException e) {
-            return null;
-        } catch (ExecutionException e) {
-            return ConsulRead.failure("Consul read of '" + key + "' failed: " + e.getCause());
+            e.execute(next);
+        } catch (RejectedExecutionException rejected) {
+            // the client is closing: nothing more to follow
         }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
     }
 
     private void deliver(LeaderObservation obs) {
         synchronized (sinkLock) {
-            if (isClosed() || obs.equals(last)) {
+            if (closed || obs.equals(last)) {
                 return;
             }
             if (obs instanceof LeaderObservation.Unreachable && last instanceof LeaderObservation.Unreachable) {
@@ -147,28 +168,13 @@ final class ConsulWatch implements DcsWatch, Runnable {
         }
     }
 
-    private void pause(long millis) {
-        if (millis <= 0) {
-            return;
-        }
-        try {
-            closed.await(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private boolean isClosed() {
-        return closed.getCount() == 0;
-    }
-
     @Override
     public void close() {
         synchronized (sinkLock) {
-            if (isClosed()) {
+            if (closed) {
                 return;
             }
-            closed.countDown();
+            closed = true;
         }
         CompletableFuture<ConsulRead> f = inFlight;
         if (f != null) {

@@ -43,6 +43,42 @@ class ConsulClientTest {
     }
 
     @Test
+    void fiftyWatchedKeysShareTwoThreads() throws Exception {
+        List<ObservationRecorder> recs = new java.util.ArrayList<>();
+        List<DcsWatch> watches = new java.util.ArrayList<>();
+        try (DcsClient client = client()) {
+            try {
+                for (int i = 0; i < 50; i++) {
+                    consul.put("service/k" + i + "/leader", "n1");
+                    ObservationRecorder rec = new ObservationRecorder();
+                    recs.add(rec);
+                    watches.add(client.watch("service/k" + i + "/leader", rec));
+                }
+                for (ObservationRecorder rec : recs) {
+                    rec.await(0, leader("n1"), WAIT, "n1");
+                }
+                assertThat(consul.awaitBlocked(50, WAIT)).as("50 blocking queries held at once").isTrue();
+                // every query comes back after its 300 ms wait and is sent again from its callback: wait for two
+                // rounds of that
+                int before = consul.requests().size();
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (consul.requests().size() < before + 100) {
+                    assertThat(System.nanoTime()).as("100 more blocking queries within " + WAIT).isLessThan(deadline);
+                    TimeUnit.MILLISECONDS.sleep(10);
+                }
+                List<String> threads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                        .filter(n -> n.startsWith("vip4j-consul")).toList();
+                System.out.println("50 Consul watches: threads " + threads);
+                assertThat(threads).as("the client's threads for 50 watched keys").hasSizeLessThanOrEqualTo(2);
+                consul.put("service/k49/leader", "n2");
+                recs.get(49).await(1, leader("n2"), WAIT, "the change on the last key");
+            } finally {
+                watches.forEach(DcsWatch::close);
+            }
+        }
+    }
+
+    @Test
     void idleWatchHoldsABlockingQueryWithTheIndexAndTheIntervalAsWait() throws Exception {
         consul.put(KEY, "n1");
         long index = consul.index();

@@ -52,7 +52,7 @@ final class PatroniClient implements DcsClient {
         LOG.info("polling Patroni REST API {} every {} ms (deadline {} ms)", rest.url(), interval.toMillis(),
                 timeout.toMillis());
         PatroniPoll[] self = new PatroniPoll[1];
-        self[0] = new PatroniPoll(rest, sink, interval, timeout, () -> polls.remove(self[0]));
+        self[0] = new PatroniPoll(rest, sink, interval, timeout, executor, () -> polls.remove(self[0]));
         polls.add(self[0]);
         return self[0].start();
     }

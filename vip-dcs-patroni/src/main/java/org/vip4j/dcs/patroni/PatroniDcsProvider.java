@@ -74,7 +74,9 @@ public final class PatroniDcsProvider implements DcsClientProvider {
         Duration timeout = positive(config.keepalivePeriod(), Duration.ofSeconds(1));
         Duration interval = positive(config.interval(), Duration.ofSeconds(1));
         AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        // two threads however many are polled: nothing on them blocks (each poll schedules the next from its
+        // answer), where a cached pool would keep about one per endpoint polled in step
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "vip4j-patroni-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

@@ -1,10 +1,10 @@
 package org.vip4j.dcs.patroni;
 
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -13,11 +13,12 @@ import org.vip4j.spi.DcsWatch;
 import org.vip4j.spi.LeaderObservation;
 
 /**
- * Polls Patroni every {@code interval} on its own thread and delivers what changed. Patroni's REST API has no watch,
- * so this is the only way. Every answer is delivered (a repeat costs the manager nothing, and it may have acted on a
- * confirmation this poll never sampled); changes and an outage are logged once each.
+ * Polls Patroni every {@code interval} and delivers what changed, without a thread of its own: each answer schedules
+ * the next poll (a JDK timer thread keeps the delays; the client's executor runs them). Patroni's REST API has no
+ * watch, so this is the only way. Every answer is delivered (a repeat costs the manager nothing, and it may have
+ * acted on a confirmation this poll never sampled); changes and an outage are logged once each.
  */
-final class PatroniPoll implements DcsWatch, Runnable {
+final class PatroniPoll implements DcsWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(PatroniPoll.class);
 
@@ -25,59 +26,71 @@ final class PatroniPoll implements DcsWatch, Runnable {
     private final Consumer<LeaderObservation> sink;
     private final Duration interval;
     private final Duration timeout;
+    private final Executor executor;
     private final Runnable onClose;
-    private final CountDownLatch closed = new CountDownLatch(1);
     private final Object sinkLock = new Object();
-    private final Thread thread;
+    private volatile boolean closed;
     private volatile CompletableFuture<LeaderObservation> inFlight;
     private LeaderObservation last; // guarded by sinkLock
 
     PatroniPoll(PatroniRest rest, Consumer<LeaderObservation> sink, Duration interval, Duration timeout,
-            Runnable onClose) {
+            Executor executor, Runnable onClose) {
         this.rest = rest;
         this.sink = sink;
         this.interval = interval;
         this.timeout = timeout;
+        this.executor = executor;
         this.onClose = onClose;
-        this.thread = new Thread(this, "vip4j-patroni-poll " + rest.url());
-        this.thread.setDaemon(true);
     }
 
     PatroniPoll start() {
-        thread.start();
+        later(0);
         return this;
     }
 
-    @Override
-    public void run() {
-        while (!isClosed()) {
-            long started = System.nanoTime();
-            CompletableFuture<LeaderObservation> f = rest.get(timeout);
-            inFlight = f;
-            LeaderObservation obs;
-            try {
-                obs = f.get();
-            } catch (CancellationException | InterruptedException e) {
-                return;
-            } catch (ExecutionException e) {
-                obs = new LeaderObservation.Unreachable("Patroni poll of " + rest.url() + " failed: " + e.getCause());
+    private void poll() {
+        if (closed) {
+            return;
+        }
+        long started = System.nanoTime();
+        CompletableFuture<LeaderObservation> f;
+        try {
+            f = rest.get(timeout);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        inFlight = f;
+        if (closed) {
+            f.cancel(true);
+            return;
+        }
+        f.whenComplete((answer, err) -> {
+            if (closed) {
+                return; // closed while asking, the request cancelled with it
             }
-            if (isClosed()) {
-                return;
-            }
-            deliver(obs);
-            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            try {
-                closed.await(Math.max(0, interval.toMillis() - elapsed), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
+            deliver(err == null ? answer : new LeaderObservation.Unreachable("Patroni poll of " + rest.url()
+                    + " failed: " + (err instanceof CompletionException && err.getCause() != null ? err.getCause()
+                    : err)));
+            later(interval.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        });
+    }
+
+    /** The next poll after {@code millis}, on the client's executor. */
+    private void later(long millis) {
+        if (closed) {
+            return;
+        }
+        Executor e = millis <= 0 ? executor : CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, executor);
+        try {
+            e.execute(this::poll);
+        } catch (RejectedExecutionException rejected) {
+            // the client is closing
         }
     }
 
     private void deliver(LeaderObservation obs) {
         synchronized (sinkLock) {
-            if (isClosed()) {
+            if (closed) {
                 return;
             }
             boolean outage = obs instanceof LeaderObservation.Unreachable;
@@ -119,17 +132,13 @@ final class PatroniPoll implements DcsWatch, Runnable {
         }
     }
 
-    private boolean isClosed() {
-        return closed.getCount() == 0;
-    }
-
     @Override
     public void close() {
         synchronized (sinkLock) {
-            if (isClosed()) {
+            if (closed) {
                 return;
             }
-            closed.countDown();
+            closed = true;
         }
         CompletableFuture<LeaderObservation> f = inFlight;
         if (f != null) {

@@ -58,6 +58,35 @@ class PatroniClientTest {
     }
 
     @Test
+    void twentyPollsShareTwoThreads() throws Exception {
+        patroni.answer(200);
+        try (DcsClient client = client(PatroniTestConfigs.builder(patroni.uri()).build())) {
+            java.util.List<ObservationRecorder> recs = new java.util.ArrayList<>();
+            java.util.List<DcsWatch> polls = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    ObservationRecorder rec = new ObservationRecorder();
+                    recs.add(rec);
+                    polls.add(client.watch("/leader", rec));
+                }
+                for (ObservationRecorder rec : recs) {
+                    rec.await(0, leader("200"), WAIT, "200");
+                }
+                patroni.answer(503); // every poll must go on to see it
+                for (ObservationRecorder rec : recs) {
+                    rec.await(0, leader("503"), WAIT, "503 after the change");
+                }
+                java.util.List<String> threads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                        .filter(n -> n.startsWith("vip4j-patroni")).toList();
+                System.out.println("20 Patroni polls: threads " + threads);
+                assertThat(threads).as("the client's threads for 20 polls").hasSizeLessThanOrEqualTo(2);
+            } finally {
+                polls.forEach(DcsWatch::close);
+            }
+        }
+    }
+
+    @Test
     void answers200And503AsLeaderValuesOnLeaderAndPrimary() throws Exception {
         for (String path : new String[] {"/leader", "/primary", "primary"}) {
             patroni.answer(200);
