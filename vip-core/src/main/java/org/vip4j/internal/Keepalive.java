@@ -34,8 +34,6 @@ final class Keepalive {
     private int failures;
     private long lastConfirmedAt;
     private long nextAt = NEVER;
-    /** When the request in flight counts as failed: two periods after it was sent. */
-    private long failsAt = NEVER;
     /** The end of a running pause check: the one confirmation it waits for renews the lease before this. */
     private long pauseCheckUntil = NEVER;
     /** When a reachable DCS last said the key names this node (a watch value or a confirmation); invariant 1. */
@@ -46,17 +44,10 @@ final class Keepalive {
         this.lossTimeoutMs = lossTimeoutMs;
     }
 
-    /**
-     * Records that a confirmation was asked for at {@code now}. The next one is due at the first multiple of the
-     * period after {@code now}, not a period after it: every holder of a process then asks at the same instants
-     * (the ticker is the JVM's monotonic clock), so a DCS client shared by many VIPs answers them all with one
-     * request. The gap never exceeds a period; an off-grid request (the first after an add, a restore) costs at
-     * most one early extra read.
-     */
+    /** Records that a confirmation was asked for at {@code now}. */
     void requested(long now) {
         inFlight = true;
-        nextAt = Math.floorDiv(now, periodMs) * periodMs + periodMs;
-        failsAt = now + 2 * periodMs;
+        nextAt = now + periodMs;
     }
 
     /** A confirmation came back; {@code namesThisNode} renews the lease. */
@@ -101,7 +92,7 @@ final class Keepalive {
     /** Whether to ask again now. A request outliving two periods counts as failed, so one lost answer cannot
      *  stop the keepalive for good. */
     boolean due(long now) {
-        if (inFlight && now >= failsAt) {
+        if (inFlight && now >= nextAt + periodMs) {
             failed();
         }
         return !inFlight && now >= nextAt;
@@ -151,7 +142,7 @@ final class Keepalive {
      * failed. Never the past once {@code due} has run, so a pending answer cannot make the loop spin.
      */
     long nextWakeAt() {
-        return inFlight ? failsAt : nextAt;
+        return inFlight ? nextAt + periodMs : nextAt;
     }
 
     /** Why a holder gave its leadership up at {@code now}: the words of its DCS_LOST event. */

@@ -144,29 +144,6 @@ class VipStateMachineTest {
         }
 
         @Test
-        void confirmationsAfterTheFirstFallOnTheProcessWideGridOfThePeriod() {
-            // holders that were added at different moments then ask at the same instants, and a DCS client shared
-            // by them answers them all with one request
-            try (Harness h = new Harness("n1")) {
-                long gridStart = h.clock.millis() - Math.floorMod(h.clock.millis(), 1_000);
-                h.start();
-                h.advance(ms(337));
-                h.dcs.put(Harness.KEY, "n1");
-                h.run();
-                assertThat(h.holds()).isTrue();
-                int atAdd = h.dcs.confirmCalls(); // the add's own confirmation, at 337 ms, is counted
-                h.advance(ms(gridStart + 1_999 - h.clock.millis()));
-                assertThat(h.dcs.confirmCalls() - atAdd).as("one at 1000 ms, none at 1337 ms").isEqualTo(1);
-                h.advance(ms(1));
-                assertThat(h.dcs.confirmCalls() - atAdd).as("the next at 2000 ms").isEqualTo(2);
-                h.advance(ms(999));
-                assertThat(h.dcs.confirmCalls() - atAdd).isEqualTo(2);
-                h.advance(ms(1));
-                assertThat(h.dcs.confirmCalls() - atAdd).as("and at 3000 ms").isEqualTo(3);
-            }
-        }
-
-        @Test
         void aConfirmationNamingAnotherNodeReleases() {
             // the watch said n1, but a linearizable read says otherwise: trust the read
             try (Harness h = new Harness("n1")) {

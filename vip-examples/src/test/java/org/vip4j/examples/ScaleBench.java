@@ -49,7 +49,6 @@ public final class ScaleBench {
             long[] rss = new long[4];
             long[] threads = new long[4];
             long[] ticks = new long[4];
-            String idleRequests;
             try {
                 for (int n = 1; n <= 3; n++) {
                     monitors.add(lab.logs().resolve("scale-monitor-n" + n + ".log"));
@@ -83,9 +82,7 @@ public final class ScaleBench {
                 for (int n = 1; n <= 3; n++) {
                     ticks[n] = SideBySideBench.cpuTicks(lab.node(n).pid());
                 }
-                String metricsBefore = IdleBench.etcdMetrics(lab);
                 TimeUnit.SECONDS.sleep(20);
-                idleRequests = IdleBench.requests(metricsBefore, IdleBench.etcdMetrics(lab), 20);
                 for (int n = 1; n <= 3; n++) {
                     long pid = lab.node(n).pid();
                     ticks[n] = SideBySideBench.cpuTicks(pid) - ticks[n];
@@ -104,13 +101,12 @@ public final class ScaleBench {
             }
             print(rounds, vips, t0, events, SwitchTimeline.readWrites(writes),
                     SideBySideBench.durations(SwitchTimeline.readWrites(writes), SwitchTimeline.readWrites(done)), rss,
-                    threads, ticks, idleRequests);
+                    threads, ticks);
         }
     }
 
     private static void print(int rounds, List<String> vips, long t0, List<Map<String, List<long[]>>> events,
-            List<SwitchTimeline.Write> writes, List<Long> curls, long[] rss, long[] threads, long[] ticks,
-            String idleRequests) {
+            List<SwitchTimeline.Write> writes, List<Long> curls, long[] rss, long[] threads, long[] ticks) {
         List<Long> startup = new ArrayList<>();
         for (String vip : vips) {
             Long a = first(events.get(0).get(vip), t0, Long.MAX_VALUE, 1);
@@ -186,7 +182,6 @@ public final class ScaleBench {
         System.out.printf("| threads: n1, n2, n3 | %d / %d / %d |%n", threads[1], threads[2], threads[3]);
         System.out.printf("| idle CPU over 20 s: n1, n2, n3 | %.1f %% / %.1f %% / %.1f %% |%n", ticks[1] / 20.0,
                 ticks[2] / 20.0, ticks[3] / 20.0);
-        System.out.printf("| etcd requests per minute over those 20 s, all three nodes | %s |%n", idleRequests);
         System.out.println();
     }
 

@@ -7,6 +7,7 @@ import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -18,7 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vip4j.spi.LeaderObservation;
@@ -28,13 +28,12 @@ import org.vip4j.spi.LeaderObservation;
  * state lives on the client's single executor thread, so callbacks from gRPC are hopped onto it and observations
  * leave in order.
  *
- * <p>The key is not polled while its watch is healthy. Every period in which the client's watch streams said nothing,
- * one of them is asked for a progress notification (a message on the open stream, answered by the etcd member from
- * memory, where a read would be a request of its own on every period and the main idle cost of a standby; see
- * {@link StreamHealth}); a request left unanswered for the deadline means the streams are dead, and etcd is reported
- * unreachable as a failed read would be. A re-read every {@link #REREAD_TICKS} periods, batched with the other keys'
- * through the client's {@link ConfirmBatcher}, stays as the safety net against a watch that answers but lost an
- * event.
+ * <p>The key is not polled while its watch is healthy. Every period in which the watch's stream said nothing, it is
+ * asked for a progress notification (a message on the open stream, answered by the etcd member from memory, where a
+ * read would be a request of its own on every period and the main idle cost of a standby); a stream that leaves
+ * such a request unanswered for the deadline is dead, and etcd is reported unreachable as a failed read would be. A
+ * serializable re-read every {@link #REREAD_TICKS} periods stays as the safety net against a watch that answers but
+ * lost an event.
  *
  * <p>Revisions keep the stream exact: a watch event at or below the last revision seen (by a read or an earlier
  * event) is dropped, so a re-read that overtook the watch can never be followed by an older value. After an outage
@@ -46,14 +45,14 @@ final class KeyWatch {
     private static final Logger LOG = LoggerFactory.getLogger(KeyWatch.class);
     /** Periods between the safety-net re-reads of a healthy watch: once a minute with the defaults. */
     static final int REREAD_TICKS = 60;
+    private static final long NONE = Long.MIN_VALUE;
 
     private final String key;
     private final ByteSequence keyBytes;
     private final EtcdConnection connection;
     private final ScheduledExecutorService executor;
     private final long deadlineMs;
-    private final StreamHealth health;
-    private final Function<String, CompletableFuture<GetResponse>> batchedRead;
+    private final long periodNanos;
     private final List<Consumer<LeaderObservation>> sinks = new CopyOnWriteArrayList<>();
     private final ScheduledFuture<?> tick;
 
@@ -66,19 +65,21 @@ final class KeyWatch {
     private int watcherEpoch;
     private int watcherGeneration = -1;
     private boolean warmedUp;
+    private long heardAt;
+    private long progressAskedAt = NONE;
+    private long confirmedAt = NONE;
     private GetResponse suspect;
     private int ticksSinceRead;
     private volatile boolean closed;
 
     KeyWatch(String key, EtcdConnection connection, ScheduledExecutorService executor, long periodMs,
-             long deadlineMs, StreamHealth health, Function<String, CompletableFuture<GetResponse>> batchedRead) {
+             long deadlineMs) {
         this.key = key;
         this.keyBytes = ByteSequence.from(key, StandardCharsets.UTF_8);
         this.connection = connection;
         this.executor = executor;
         this.deadlineMs = deadlineMs;
-        this.health = health;
-        this.batchedRead = batchedRead;
+        this.periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMs);
         executor.execute(this::resync);
         this.tick = executor.scheduleWithFixedDelay(this::tick, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
@@ -116,7 +117,7 @@ final class KeyWatch {
             return;
         }
         closeWatcher();
-        read().whenCompleteAsync((r, err) -> {
+        read(false).whenCompleteAsync((r, err) -> {
             readInFlight = false;
             if (closed) {
                 return;
@@ -128,7 +129,6 @@ final class KeyWatch {
                 }
                 return;
             }
-            health.heard(System.nanoTime());
             long revision = r.getHeader().getRevision();
             LeaderObservation obs = Observations.of(r);
             boolean restored = !reachable;
@@ -143,18 +143,11 @@ final class KeyWatch {
     }
 
     /**
-     * Every period: resync if the watch is down; else find the streams dead if a progress request went unanswered
-     * past the deadline, ask for progress if they have all been silent, and re-read now and then.
+     * Every period: resync if the watch is down; else find a stream that left a progress request unanswered past the
+     * deadline dead, ask a silent one for progress, and re-read now and then.
      */
     private void tick() {
         if (closed || readInFlight) {
-            return;
-        }
-        long now = System.nanoTime();
-        long unanswered = health.unansweredMillis(now);
-        if (reachable && unanswered >= 0) {
-            // before the resync a rebuilt channel would start: its read would only fail a deadline later
-            streamLost("etcd's watch streams left a progress request unanswered for " + unanswered + " ms");
             return;
         }
         if (watcher == null || !reachable || watcherGeneration != connection.generation()) {
@@ -164,9 +157,19 @@ final class KeyWatch {
         if (suspect != null) {
             checkSuspect();
         }
+        long now = System.nanoTime();
+        if (progressAskedAt != NONE && now - progressAskedAt >= TimeUnit.MILLISECONDS.toNanos(deadlineMs)) {
+            streamLost("the watch of " + key + " left a progress request unanswered for "
+                    + TimeUnit.NANOSECONDS.toMillis(now - progressAskedAt) + " ms");
+            return;
+        }
         if (++ticksSinceRead >= REREAD_TICKS) {
             reread();
-        } else if (watcher != null && health.ask(now)) {
+        } else if (watcher != null && progressAskedAt == NONE && now - heardAt >= periodNanos / 2
+                && (confirmedAt == NONE || now - confirmedAt >= periodNanos + periodNanos / 2)) {
+            // half a period: the last answer came just after the previous tick, and a stream silent for almost a
+            // period must still be asked on this one; a holder confirming every period keeps the stream unasked
+            progressAskedAt = now;
             watcher.requestProgress();
         }
     }
@@ -174,14 +177,7 @@ final class KeyWatch {
     /** The safety net: a cheap read that would show a change the watch lost. */
     private void reread() {
         ticksSinceRead = 0;
-        readInFlight = true;
-        CompletableFuture<GetResponse> read;
-        try {
-            read = batchedRead.apply(key).orTimeout(deadlineMs, TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            read = CompletableFuture.failedFuture(e);
-        }
-        read.whenCompleteAsync((r, err) -> {
+        read(true).whenCompleteAsync((r, err) -> {
             readInFlight = false;
             if (closed) {
                 return;
@@ -203,6 +199,7 @@ final class KeyWatch {
         if (closed || watcher == null || !reachable) {
             return;
         }
+        confirmedAt = System.nanoTime();
         ticksSinceRead = 0;
         compareWithWatch(r);
     }
@@ -235,10 +232,12 @@ final class KeyWatch {
         }
     }
 
-    private CompletableFuture<GetResponse> read() {
+    private CompletableFuture<GetResponse> read(boolean serializable) {
         readInFlight = true;
         try {
-            return connection.client().getKVClient().get(keyBytes).orTimeout(deadlineMs, TimeUnit.MILLISECONDS);
+            return connection.client().getKVClient()
+                    .get(keyBytes, GetOption.builder().withSerializable(serializable).build())
+                    .orTimeout(deadlineMs, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -247,6 +246,8 @@ final class KeyWatch {
     private void openWatcher(long fromRevision) {
         int epoch = ++watcherEpoch;
         watcherGeneration = connection.generation();
+        heardAt = System.nanoTime();
+        progressAskedAt = NONE;
         ticksSinceRead = 0;
         suspect = null;
         Watch.Listener listener = Watch.listener(
@@ -289,7 +290,8 @@ final class KeyWatch {
         if (closed || epoch != watcherEpoch) {
             return;
         }
-        health.heard(System.nanoTime()); // any answer on a stream shows the member and the channel alive
+        heardAt = System.nanoTime();
+        progressAskedAt = NONE; // any answer on the stream shows it alive
         for (WatchEvent e : response.getEvents()) {
             LeaderObservation obs = Observations.of(e);
             if (obs.revision() <= lastRevision) {
