@@ -124,7 +124,8 @@ final class ConsulHttp {
         return path.toString();
     }
 
-    private static Throwable unwrap(Throwable t) {
+    /** The failure inside the wrappers that futures put around it. */
+    static Throwable unwrap(Throwable t) {
         Throwable c = t;
         while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
             c = c.getCause();

@@ -2,8 +2,6 @@ package org.vip4j.dcs.consul;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +85,7 @@ final class ConsulWatch implements DcsWatch {
                 return; // closed while waiting, the request cancelled with it
             }
             ConsulRead r = err == null ? read
-                    : ConsulRead.failure("Consul read of '" + key + "' failed: " + unwrap(err));
+                    : ConsulRead.failure("Consul read of '" + key + "' failed: " + ConsulHttp.unwrap(err));
             answered(r, index, backoffMs, started);
         });
     }
@@ -141,14 +139,6 @@ final class ConsulWatch implements DcsWatch {
         } catch (RejectedExecutionException rejected) {
             // the client is closing: nothing more to follow
         }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
     }
 
     private void deliver(LeaderObservation obs) {
