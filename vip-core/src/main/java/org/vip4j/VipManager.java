@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.vip4j.internal.AddressCalls;
 import org.vip4j.internal.Cancellable;
+import org.vip4j.internal.Confirmer;
 import org.vip4j.internal.EventLoop;
 import org.vip4j.internal.ListenerRegistry;
 import org.vip4j.internal.PromoteCheck;
@@ -85,7 +86,18 @@ public final class VipManager implements AutoCloseable {
         Transitions transitions = new Transitions(config.virtualAddress(), config.triggerValue(),
                 Clock.system(ZoneOffset.UTC), listeners);
         this.promoteCheck = config.promoteCheck().map(PromoteCheck::http).orElse(null);
-        this.machine = new VipStateMachine(config, ticker, addressCalls, this::requestConfirm, this::watchSuccessor,
+        Confirmer confirmer = new Confirmer() {
+            @Override
+            public void requestConfirm(long ticket) {
+                VipManager.this.requestConfirm(ticket);
+            }
+
+            @Override
+            public void reconnect(String why) {
+                dcs.reconnect(why);
+            }
+        };
+        this.machine = new VipStateMachine(config, ticker, addressCalls, confirmer, this::watchSuccessor,
                 transitions, promoteCheck == null ? null : this::askPromoted);
         loop.attach(machine);
     }
@@ -235,7 +247,7 @@ public final class VipManager implements AutoCloseable {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    private void requestConfirm() {
+    private void requestConfirm(long ticket) {
         Duration timeout = config.keepalivePeriod();
         CompletableFuture<LeaderObservation> f;
         try {
@@ -246,7 +258,7 @@ public final class VipManager implements AutoCloseable {
         // the client promises a deadline; this one guards against a client that breaks the promise
         f.completeOnTimeout(new LeaderObservation.Unreachable("no answer within " + timeout.toMillis() + " ms"),
                         timeout.toMillis() + 500, TimeUnit.MILLISECONDS)
-                .whenComplete((obs, err) -> loop.post(() -> machine.onConfirmed(obs != null ? obs
+                .whenComplete((obs, err) -> loop.post(() -> machine.onConfirmed(ticket, obs != null ? obs
                         : new LeaderObservation.Unreachable("confirm failed: " + err))));
     }
 

@@ -8,5 +8,10 @@ package org.vip4j.internal;
  */
 @FunctionalInterface
 public interface Confirmer {
-    void requestConfirm();
+    /** Asks for confirmation {@code ticket}; its answer goes to {@code onConfirmed(ticket, ...)}. */
+    void requestConfirm(long ticket);
+
+    /** Connections to the DCS may be stuck behind lost packets (see {@code DcsClient.reconnect}). */
+    default void reconnect(String why) {
+    }
 }

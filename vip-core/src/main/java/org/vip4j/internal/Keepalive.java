@@ -31,6 +31,8 @@ final class Keepalive {
     private final long periodMs;
     private final long lossTimeoutMs;
     private boolean inFlight;
+    /** The number of the newest request; answers to older ones were superseded (see {@link #requested}). */
+    private long ticket;
     private int failures;
     private long lastConfirmedAt;
     private long nextAt = NEVER;
@@ -44,15 +46,22 @@ final class Keepalive {
         this.lossTimeoutMs = lossTimeoutMs;
     }
 
-    /** Records that a confirmation was asked for at {@code now}. */
-    void requested(long now) {
+    /**
+     * Records that a confirmation was asked for at {@code now} and returns its ticket. Asked while another is in
+     * flight, the new one supersedes it (that one went out on a connection since dropped): the old one's failure no
+     * longer counts, its success still does.
+     */
+    long requested(long now) {
         inFlight = true;
         nextAt = now + periodMs;
+        return ++ticket;
     }
 
-    /** A confirmation came back; {@code namesThisNode} renews the lease. */
-    void succeeded(long now, boolean namesThisNode) {
-        inFlight = false;
+    /** Confirmation {@code answered} came back; {@code namesThisNode} renews the lease. */
+    void succeeded(long answered, long now, boolean namesThisNode) {
+        if (answered == ticket) {
+            inFlight = false;
+        }
         failures = 0;
         if (namesThisNode) {
             lastConfirmedAt = now;
@@ -76,8 +85,12 @@ final class Keepalive {
         return namedFor(now) >= lossTimeoutMs;
     }
 
-    /** A confirmation failed; returns how many failed in a row. */
-    int failed() {
+    /** Confirmation {@code answered} failed; returns how many failed in a row, or 0 for a superseded one. */
+    int failed(long answered) {
+        return answered == ticket ? failed() : 0;
+    }
+
+    private int failed() {
         inFlight = false;
         return ++failures;
     }
@@ -96,6 +109,19 @@ final class Keepalive {
             failed();
         }
         return !inFlight && now >= nextAt;
+    }
+
+    /**
+     * Whether an answer at {@code now} ends a gap: a confirmation failed, or the last one that answered is more than
+     * one and a half periods ago (one stuck on a dropped connection fails only at its deadline, or never).
+     */
+    boolean late(long now) {
+        return failures > 0 || unconfirmedFor(now) > periodMs + periodMs / 2;
+    }
+
+    /** How many confirmations failed in a row. */
+    int failures() {
+        return failures;
     }
 
     boolean inFlight() {

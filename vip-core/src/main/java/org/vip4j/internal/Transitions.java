@@ -72,6 +72,10 @@ public final class Transitions {
         logSink.log("WARN", prefix + message);
     }
 
+    public void info(String message) {
+        logSink.log("INFO", prefix + message);
+    }
+
     public void debug(String message) {
         logSink.log("DEBUG", prefix + message);
     }

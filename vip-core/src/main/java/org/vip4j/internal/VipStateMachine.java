@@ -125,13 +125,15 @@ public final class VipStateMachine {
         apply(obs);
     }
 
-    /** The result of a confirmation this machine asked for. */
-    public void onConfirmed(LeaderObservation obs) {
+    /** The result of confirmation {@code ticket}, which this machine asked for. */
+    public void onConfirmed(long ticket, LeaderObservation obs) {
         if (state.isTerminal()) {
             return;
         }
         if (obs instanceof LeaderObservation.Unreachable u) {
-            out.debug("confirmation " + keepalive.failed() + " failed: " + u.reason());
+            int failures = keepalive.failed(ticket);
+            out.debug(failures == 0 ? "a superseded confirmation failed: " + u.reason()
+                    : "confirmation " + failures + " failed: " + u.reason());
             return;
         }
         if (obs.revision() > 0 && obs.revision() < lastObservedRevision) {
@@ -139,7 +141,11 @@ public final class VipStateMachine {
                     + lastObservedRevision);
             return;
         }
-        keepalive.succeeded(clock.millis(), names(obs));
+        if (vipHeld && names(obs) && keepalive.late(clock.millis())) {
+            out.info("leadership confirmed again, " + keepalive.unconfirmedFor(clock.millis()) + " ms after the last "
+                    + "confirmation (" + keepalive.failures() + " failed in between)");
+        }
+        keepalive.succeeded(ticket, clock.millis(), names(obs));
         if (state == VipState.DCS_LOST) {
             dcsReachable = true;
             restore("the DCS confirms again");
@@ -214,6 +220,14 @@ public final class VipStateMachine {
                         out.warn("the link of " + config.interfaceName() + " is back but announcing the VIP failed: "
                                 + e.getMessage());
                     }
+                }
+                // announced first: clients need the ARP more than the DCS needs the ms. What was sent to the DCS
+                // while the link was down waits out TCP's retransmission backoff (up to seconds past the link's
+                // return): fresh connections, and a confirmation now rather than at the next period, so a blip
+                // shorter than the lease costs no release
+                confirmer.reconnect("the link of " + config.interfaceName() + " is back");
+                if (wantsConfirms()) {
+                    confirmNow(); // supersedes one in flight on the dropped connection
                 }
             }
             default -> {
@@ -504,8 +518,7 @@ public final class VipStateMachine {
     }
 
     private void confirmNow() {
-        keepalive.requested(clock.millis());
-        confirmer.requestConfirm();
+        confirmer.requestConfirm(keepalive.requested(clock.millis()));
     }
 
     private boolean isLeaderMe() {

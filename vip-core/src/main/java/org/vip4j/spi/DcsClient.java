@@ -33,6 +33,17 @@ public interface DcsClient extends AutoCloseable {
      */
     CompletableFuture<LeaderObservation> confirm(String key, Duration timeout);
 
+    /**
+     * A hint that connections opened before now may be stuck: an interface of this host got its link back, and a
+     * TCP connection whose packets were lost meanwhile delivers nothing new until its next retransmission, which
+     * backs off to seconds. A client may drop its connections so that the next request, and its watches, go out on
+     * fresh ones at once; requests in flight may then fail, and watches must resume without a gap or an
+     * {@link LeaderObservation.Unreachable} of their own making. Called from a manager's loop thread: must not
+     * block (no network I/O); may be rate-limited, since every manager on the interface calls it. Default: nothing.
+     */
+    default void reconnect(String why) {
+    }
+
     /** Closes every watch and the connection. Idempotent. */
     @Override
     void close();

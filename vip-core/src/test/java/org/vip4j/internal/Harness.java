@@ -39,6 +39,7 @@ final class Harness implements AutoCloseable {
     volatile boolean promoteAnswersByHand;
     final VipStateMachine machine;
     private final AddressCalls calls;
+    private volatile long lastConfirmTicket;
 
     Harness(String node) {
         this(node, b -> b);
@@ -57,7 +58,18 @@ final class Harness implements AutoCloseable {
         Transitions transitions = new Transitions(vip, node, clock, listeners,
                 (level, line) -> logLines.add(level + " " + line));
         this.calls = new AddressCalls(net, vip, config.takeoverTimeout());
-        this.machine = new VipStateMachine(config, clock, calls, this::confirm, this::watchSuccessor, transitions,
+        Confirmer confirmer = new Confirmer() {
+            @Override
+            public void requestConfirm(long ticket) {
+                confirm(ticket);
+            }
+
+            @Override
+            public void reconnect(String why) {
+                dcs.reconnect(why);
+            }
+        };
+        this.machine = new VipStateMachine(config, clock, calls, confirmer, this::watchSuccessor, transitions,
                 config.promoteCheck().isPresent() ? this::askPromoted : null);
         loop.attach(machine);
     }
@@ -156,8 +168,14 @@ final class Harness implements AutoCloseable {
                 () -> machine.onHandedOver(ticket, owner, failure)));
     }
 
-    private void confirm() {
-        dcs.confirm(KEY, config.keepalivePeriod()).whenComplete((obs, err) -> loop.post(() -> machine.onConfirmed(
+    /** The ticket of the newest confirmation the machine asked for. */
+    long lastConfirmTicket() {
+        return lastConfirmTicket;
+    }
+
+    private void confirm(long ticket) {
+        lastConfirmTicket = ticket;
+        dcs.confirm(KEY, config.keepalivePeriod()).whenComplete((obs, err) -> loop.post(() -> machine.onConfirmed(ticket,
                 obs != null ? obs : new LeaderObservation.Unreachable(String.valueOf(err)))));
     }
 

@@ -83,6 +83,34 @@ class InterfaceChangesTest {
     }
 
     @Test
+    void aHolderWhoseLinkComesBackConfirmsAtOnceOnAFreshConnection() {
+        // what went out while the link was down waits out TCP's retransmission backoff: a blip shorter than the
+        // lease must not run it out because the confirmation in flight is stuck on the old connection
+        try (Harness h = new Harness("n1")) {
+            h.dcs.put(Harness.KEY, "n1");
+            h.start();
+            h.dcs.hangConfirms();
+            h.net.link(false);
+            h.advance(Duration.ofMillis(1_700)); // one confirmation asked, stuck
+            int asked = h.dcs.confirmCalls();
+            h.net.link(true);
+            h.run();
+            assertThat(h.dcs.reconnects()).containsExactly("the link of eth0 is back");
+            assertThat(h.dcs.confirmCalls()).as("asked again at once, superseding the stuck one").isEqualTo(asked + 1);
+            assertThat(h.logLines).as("an operator sees the gap end").anyMatch(l -> l.contains("leadership confirmed "
+                    + "again, 1700 ms after the last confirmation"));
+            h.advance(Duration.ofMillis(2_000)); // past the lease the stuck confirmation would have left
+            assertThat(h.state()).isEqualTo(VipState.HOLDING);
+            h.dcs.restore(); // the stuck one fails at last: superseded, it counts for nothing
+            h.run();
+            assertThat(h.logLines).anyMatch(l -> l.contains("a superseded confirmation failed"));
+            h.advance(Duration.ofMillis(3_000));
+            assertThat(h.state()).isEqualTo(VipState.HOLDING);
+            assertThat(h.holds()).isTrue();
+        }
+    }
+
+    @Test
     void aStandbyAnnouncesNothingWhenItsLinkComesBack() {
         try (Harness h = new Harness("n1")) {
             h.dcs.put(Harness.KEY, "n2");

@@ -39,8 +39,8 @@ class LoopWakeupsTest {
         EventLoop loop = new EventLoop(ticker);
         try (AddressCalls calls = new AddressCalls(net, config.virtualAddress(), config.takeoverTimeout())) {
             VipStateMachine[] machine = new VipStateMachine[1];
-            machine[0] = new VipStateMachine(config, ticker, calls, () -> dcs.confirm(Harness.KEY, Duration.ofSeconds(1))
-                    .thenAccept(obs -> loop.post(() -> machine[0].onConfirmed(obs))),
+            machine[0] = new VipStateMachine(config, ticker, calls, ticket -> dcs.confirm(Harness.KEY,
+                    Duration.ofSeconds(1)).thenAccept(obs -> loop.post(() -> machine[0].onConfirmed(ticket, obs))),
                     ticket -> () -> { }, new Transitions(config.virtualAddress(), "n1", Clock.systemUTC(), listeners),
                     null);
             loop.attach(machine[0]);

@@ -149,7 +149,7 @@ class VipStateMachineTest {
             try (Harness h = new Harness("n1")) {
                 h.dcs.put(Harness.KEY, "n1");
                 h.start();
-                h.machine.onConfirmed(new org.vip4j.spi.LeaderObservation.Leader("n2", 99));
+                h.machine.onConfirmed(h.lastConfirmTicket(), new org.vip4j.spi.LeaderObservation.Leader("n2", 99));
                 h.run();
                 assertThat(h.holds()).isFalse();
                 assertThat(h.state()).isEqualTo(VipState.STANDBY);
@@ -162,7 +162,7 @@ class VipStateMachineTest {
                 h.dcs.put(Harness.KEY, "n2");
                 h.dcs.put(Harness.KEY, "n1"); // revision 2
                 h.start();
-                h.machine.onConfirmed(new org.vip4j.spi.LeaderObservation.Leader("n2", 1));
+                h.machine.onConfirmed(h.lastConfirmTicket(), new org.vip4j.spi.LeaderObservation.Leader("n2", 1));
                 h.run();
                 assertThat(h.holds()).isTrue();
             }

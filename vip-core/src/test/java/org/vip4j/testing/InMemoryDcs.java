@@ -36,6 +36,7 @@ public final class InMemoryDcs implements DcsClient {
     private boolean unreachable;
     private boolean partitioned;
     private boolean hangConfirms;
+    private final List<String> reconnects = new ArrayList<>();
     private boolean closed;
 
     /** Sets {@code key} to {@code value} and tells its watchers. */
@@ -83,7 +84,10 @@ public final class InMemoryDcs implements DcsClient {
         partitioned = true;
     }
 
-    /** Confirms never complete until {@link #restore()}. */
+    /**
+     * Confirms never complete until {@link #restore()} or a {@link #reconnect}: a connection that lost its packets.
+     * Those asked before a reconnect stay hung until {@code restore()}, as on a dropped connection.
+     */
     public synchronized void hangConfirms() {
         hangConfirms = true;
     }
@@ -102,6 +106,18 @@ public final class InMemoryDcs implements DcsClient {
         for (Watcher w : watchers) {
             w.sink().accept(current(w.key()));
         }
+    }
+
+    /** A fresh connection: confirms asked from now on answer again. */
+    @Override
+    public synchronized void reconnect(String why) {
+        reconnects.add(why);
+        hangConfirms = false;
+    }
+
+    /** Why each {@link #reconnect} was asked for, in order. */
+    public synchronized List<String> reconnects() {
+        return List.copyOf(reconnects);
     }
 
     /** How many times {@link #confirm} was called. */

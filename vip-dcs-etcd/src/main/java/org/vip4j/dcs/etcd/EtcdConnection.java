@@ -62,18 +62,48 @@ final class EtcdConnection implements AutoCloseable {
      *
      * @return true when the client was rebuilt
      */
-    synchronized boolean rebuildIfReachable() {
-        if (closed || System.nanoTime() - lastRebuild < MIN_REBUILD_GAP_NANOS || !anyEndpointAcceptsTcp()) {
+    boolean rebuildIfReachable() {
+        if (!mayRebuild() || !anyEndpointAcceptsTcp()) {
             return false;
         }
+        // the probe runs without the lock: it can take up to 500 ms, and reconnect() is called from a manager's
+        // decision thread (which waited 24-63 ms behind it in the lab, its confirmation with it)
+        synchronized (this) {
+            if (!mayRebuild()) {
+                return false;
+            }
+            rebuild();
+        }
+        LOG.info("etcd {}: reachable again but the gRPC channel was not ready; rebuilt the client to skip its "
+                + "reconnect backoff", describe());
+        return true;
+    }
+
+    /**
+     * A fresh client for the next calls, whatever the old one's state: {@code why} the old connection may wait out
+     * TCP's retransmission backoff. No network I/O (the new channel connects on its first call); at most one
+     * rebuild a second, since every manager on an interface asks.
+     */
+    synchronized void reconnect(String why) {
+        if (!mayRebuild()) {
+            return;
+        }
+        long start = System.nanoTime();
+        rebuild();
+        LOG.info("etcd {}: {}; reconnecting at once rather than after TCP's retransmission backoff ({} us)",
+                describe(), why, (System.nanoTime() - start) / 1_000);
+    }
+
+    private synchronized boolean mayRebuild() {
+        return !closed && System.nanoTime() - lastRebuild >= MIN_REBUILD_GAP_NANOS;
+    }
+
+    private void rebuild() {
         Client old = client;
         client = build();
         generation++;
         lastRebuild = System.nanoTime();
-        LOG.info("etcd {}: reachable again but the gRPC channel was not ready; rebuilt the client to skip its "
-                + "reconnect backoff", describe());
         old.close();
-        return true;
     }
 
     @Override

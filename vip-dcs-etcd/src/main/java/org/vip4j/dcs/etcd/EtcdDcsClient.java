@@ -101,6 +101,11 @@ final class EtcdDcsClient implements DcsClient {
                 });
     }
 
+    @Override
+    public void reconnect(String why) {
+        connection.reconnect(why);
+    }
+
     /** Runs a follow-up of a confirmation on the client's thread; none once the client is closed. */
     private void onExecutor(Runnable task) {
         try {

@@ -307,6 +307,14 @@ final class KeyWatch {
             return;
         }
         closeWatcher();
+        if (watcherGeneration != connection.generation()) {
+            // the client was rebuilt under this watch (a reconnect): read and watch again on the new one, which is
+            // no news for the managers unless the key changed meanwhile
+            LOG.debug("etcd {}: the watch of {} ended with its client ({}); watching again on the new one",
+                    connection.describe(), key, Observations.reason(error));
+            resync();
+            return;
+        }
         if (error instanceof CompactedException c) {
             LOG.warn("etcd {}: revision {} of {} was compacted (now {}); reading the key again",
                     connection.describe(), lastRevision + 1, key, c.getCompactedRevision());

@@ -36,6 +36,8 @@ final class NetlinkMessage {
 
     static final int IFADDRMSG = 8;
     static final int IFINFOMSG = 16;
+    /** struct ndmsg: family, padding, ifindex, state, flags, type. */
+    static final int NDMSG = 12;
 
     private ByteBuffer buf = ByteBuffer.allocate(128).order(ByteOrder.nativeOrder());
 
@@ -51,6 +53,12 @@ final class NetlinkMessage {
 
     NetlinkMessage ifinfomsg(int index) {
         buf.put((byte) 0).put((byte) 0).putShort((short) 0).putInt(index).putInt(0).putInt(0);
+        return this;
+    }
+
+    NetlinkMessage ndmsg(int family, int index) {
+        buf.put((byte) family).put((byte) 0).putShort((short) 0).putInt(index).putShort((short) 0).put((byte) 0)
+                .put((byte) 0);
         return this;
     }
 

@@ -11,8 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The rtnetlink requests the address manager makes: look up a link, list, add and delete addresses. Raw results
- * (errno values) go back to the caller, which knows which of them are harmless.
+ * The rtnetlink requests vip4j makes: look up a link, list, add and delete addresses, forget unresolved neighbours.
+ * Raw results (errno values) go back to the caller, which knows which of them are harmless.
  */
 final class RtNetlink implements AutoCloseable {
 
@@ -22,6 +22,11 @@ final class RtNetlink implements AutoCloseable {
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
     static final int RTM_GETADDR = 22;
+    static final int RTM_DELNEIGH = 29;
+    static final int RTM_GETNEIGH = 30;
+    static final int NDA_DST = 1;
+    /** Neighbour states still waiting for an answer (NUD_INCOMPLETE) or given up on (NUD_FAILED). */
+    static final int NUD_UNRESOLVED = 0x01 | 0x20;
     static final int IFA_ADDRESS = 1;
     static final int IFA_LOCAL = 2;
     static final int IFLA_ADDRESS = 1;
@@ -96,6 +101,51 @@ final class RtNetlink implements AutoCloseable {
             throw new NativeException("listing addresses of interface index " + index, errno);
         }
         return result;
+    }
+
+    /**
+     * Deletes the neighbour entries (ARP and NDP) of interface {@code index} that are still being resolved or failed;
+     * returns how many went. Packets queued on them go too: the caller must not have sent any it cares about yet.
+     */
+    int forgetUnresolvedNeighbours(int index) throws IOException {
+        return forgetUnresolvedNeighbours(index, true);
+    }
+
+    /**
+     * With {@code delete} false, only counts them: run once when a monitor starts, so that the first link-up of the
+     * process does not pay for loading and linking this path (measured: 10.8 ms cold, 0.3-0.5 ms after), which
+     * would delay the re-announcement behind it.
+     */
+    int forgetUnresolvedNeighbours(int index, boolean delete) throws IOException {
+        byte[] dump = new NetlinkMessage(RTM_GETNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP)
+                .ndmsg(0, index).bytes();
+        List<byte[]> requests = new ArrayList<>();
+        int errno = socket.transact(dump, (type, msg) -> {
+            int family = msg.get(NetlinkSocket.HEADER) & 0xff;
+            int state = msg.getShort(NetlinkSocket.HEADER + 8) & 0xffff;
+            if (msg.getInt(NetlinkSocket.HEADER + 4) != index || (state & NUD_UNRESOLVED) == 0) {
+                return;
+            }
+            NetlinkMessage.forEachAttribute(msg, NetlinkSocket.HEADER + NetlinkMessage.NDMSG, (attr, p) -> {
+                if (attr == NDA_DST) {
+                    requests.add(new NetlinkMessage(RTM_DELNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK)
+                            .ndmsg(family, index).attribute(NDA_DST, bytes(p)).bytes());
+                }
+            });
+        });
+        if (errno != 0) {
+            throw new NativeException("listing the neighbours of interface index " + index, errno);
+        }
+        if (!delete) {
+            return requests.size();
+        }
+        int deleted = 0;
+        for (byte[] r : requests) {
+            if (socket.transact(r, ignore()) == 0) {
+                deleted++; // ENOENT: resolved or gone meanwhile, which is as good
+            }
+        }
+        return deleted;
     }
 
     /** RTM_NEWADDR with NLM_F_CREATE|NLM_F_EXCL|NLM_F_ACK; returns 0 or the kernel's errno (EEXIST if present). */

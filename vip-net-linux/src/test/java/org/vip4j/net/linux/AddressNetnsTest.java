@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -234,6 +235,31 @@ class AddressNetnsTest {
             expect(changes, InterfaceChange.Kind.LINK_DOWN, null);
             lab.ip(peer, "link", "set", "p0", "up");
             expect(changes, InterfaceChange.Kind.LINK_UP, null);
+        }
+    }
+
+    @Test
+    void whenTheLinkIsBackNeighboursLeftUnresolvedByTheCutAreForgottenBeforeSubscribersHear() throws Exception {
+        // their next ARP probe is up to a second away; a new connection's first packet would wait for it
+        lab.ip(host, "addr", "add", "198.51.100.1/24", "dev", IF);
+        lab.ip(peer, "addr", "add", "198.51.100.2/24", "dev", "p0");
+        BlockingQueue<InterfaceChange> changes = new LinkedBlockingQueue<>();
+        AtomicReference<String> atLinkUp = new AtomicReference<>();
+        try (Subscription watch = inHost.call(() -> manager.watchInterface(IF, c -> {
+            if (c.kind() == InterfaceChange.Kind.LINK_UP) {
+                atLinkUp.set(lab.ip(host, "neigh", "show", "dev", IF));
+            }
+            changes.add(c);
+        }))) {
+            lab.ip(peer, "link", "set", "p0", "down");
+            expect(changes, InterfaceChange.Kind.LINK_DOWN, null);
+            lab.exec(host, "bash", "-c", "echo x > /dev/udp/198.51.100.2/9"); // sent during the cut: unresolved
+            assertThat(lab.ip(host, "neigh", "show", "dev", IF)).contains("198.51.100.2 INCOMPLETE");
+            lab.ip(peer, "link", "set", "p0", "up");
+            expect(changes, InterfaceChange.Kind.LINK_UP, null);
+            assertThat(atLinkUp.get()).as("neighbours of h0 when LINK_UP was delivered").doesNotContain("198.51.100.2");
+        } finally {
+            lab.ip(peer, "addr", "flush", "dev", "p0");
         }
     }
 
