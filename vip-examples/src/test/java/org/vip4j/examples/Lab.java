@@ -237,6 +237,7 @@ final class Lab implements AutoCloseable {
         cmd.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("LAB", name);
+        pb.environment().put("LAB_LOGS", logs.toString());
         if (etcdV2) {
             pb.environment().put("LAB_ETCD_V2", "1");
         }

@@ -40,7 +40,8 @@ class RapidSwitchesIT {
             TimeUnit.MILLISECONDS.sleep(300); // let the monitors subscribe before the first write
             long seed = Long.getLong("vip4j.seed", System.nanoTime());
             Path writes = lab.logs().resolve("writes.log");
-            Path script = writeScript(lab.logs().resolve("switches.sh"), writes, new Random(seed));
+            Path done = lab.logs().resolve("writes-done.log");
+            Path script = writeScript(lab.logs().resolve("switches.sh"), writes, done, new Random(seed));
             Process writer = new ProcessBuilder("ip", "netns", "exec", lab.name() + "-dcs", "bash", script.toString())
                     .redirectErrorStream(true).redirectOutput(lab.logs().resolve("writer.log").toFile()).start();
             assertThat(writer.waitFor(10, TimeUnit.MINUTES)).as("writer finished").isTrue();
@@ -49,11 +50,11 @@ class RapidSwitchesIT {
             for (Process m : monitors) {
                 m.waitFor(5, TimeUnit.SECONDS);
             }
-            analyse(lab, seed, SwitchTimeline.readWrites(writes));
+            analyse(lab, seed, SwitchTimeline.readWrites(writes), SwitchTimeline.readWrites(done));
         }
     }
 
-    private static Path writeScript(Path script, Path writes, Random random) throws Exception {
+    private static Path writeScript(Path script, Path writes, Path done, Random random) throws Exception {
         StringBuilder sb = new StringBuilder("#!/bin/bash\nset -e\n");
         String current = "n1";
         for (int i = 0; i < SWITCHES; i++) {
@@ -61,10 +62,12 @@ class RapidSwitchesIT {
             others.remove(current);
             current = others.get(random.nextInt(2));
             String json = "{\"key\":\"" + b64(Lab.KEY) + "\",\"value\":\"" + b64(current) + "\"}";
-            sb.append("echo \"$(date +%Y-%m-%dT%H:%M:%S.%6N) ").append(current).append("\" >> ").append(writes)
-                    .append('\n');
+            // the write happened between the two stamps; latencies count from the first, and for a slow switch
+            // the second tells how much of it the curl itself took
+            sb.append(SideBySideBench.stamp(current, writes));
             sb.append("curl -sS --max-time 5 -X POST http://127.0.0.1:2379/v3/kv/put -d '").append(json)
                     .append("' > /dev/null\n");
+            sb.append(SideBySideBench.stamp(current, done));
             int gap = random.nextInt(201);
             sb.append(String.format("sleep 0.%03d%n", gap));
         }
@@ -72,11 +75,13 @@ class RapidSwitchesIT {
         return script;
     }
 
-    private static void analyse(Lab lab, long seed, List<SwitchTimeline.Write> writes) throws Exception {
+    private static void analyse(Lab lab, long seed, List<SwitchTimeline.Write> writes, List<SwitchTimeline.Write> done)
+            throws Exception {
         List<Path> monitors = List.of(lab.logs().resolve("monitor-n1.log"), lab.logs().resolve("monitor-n2.log"),
                 lab.logs().resolve("monitor-n3.log"));
         SwitchTimeline t = new SwitchTimeline(monitors, Lab.VIP, 1, writes);
         long longOverlaps = t.longOverlaps(50_000);
+        List<Long> curls = SideBySideBench.durations(writes, done);
         String report = String.format("# %d random leader switches (seed %d)%n%n"
                         + "| measure | value |%n|---|---|%n"
                         + "| switches written | %d |%n| settled keys (unchanged ≥ 100 ms) | %d |%n"
@@ -86,7 +91,8 @@ class RapidSwitchesIT {
                         + "| overlap p50 / p99 / max | %s / %s / %s |%n"
                         + "| key write → VIP added on the named node (includes the curl that wrote it), p50 / p99 / "
                         + "max | %s / %s / %s |%n"
-                        + "| key write → VIP gone from the previous holder, p50 / p99 / max | %s / %s / %s |%n",
+                        + "| key write → VIP gone from the previous holder, p50 / p99 / max | %s / %s / %s |%n"
+                        + "| the curl that wrote the key, p50 / p99 / max | %s / %s / %s |%n",
                 writes.size(), seed, writes.size(), t.settled, t.missed, t.overlaps.size(), longOverlaps,
                 SwitchTimeline.ms(SwitchTimeline.pct(t.overlaps, 50)),
                 SwitchTimeline.ms(SwitchTimeline.pct(t.overlaps, 99)), SwitchTimeline.ms(SwitchTimeline.max(t.overlaps)),
@@ -95,7 +101,9 @@ class RapidSwitchesIT {
                 SwitchTimeline.ms(SwitchTimeline.max(t.takeovers)),
                 SwitchTimeline.ms(SwitchTimeline.pct(t.releases, 50)),
                 SwitchTimeline.ms(SwitchTimeline.pct(t.releases, 99)),
-                SwitchTimeline.ms(SwitchTimeline.max(t.releases)));
+                SwitchTimeline.ms(SwitchTimeline.max(t.releases)),
+                SwitchTimeline.ms(SwitchTimeline.pct(curls, 50)), SwitchTimeline.ms(SwitchTimeline.pct(curls, 99)),
+                SwitchTimeline.ms(SwitchTimeline.max(curls)));
         Files.writeString(Path.of("target/rapid-switches.md"), report, StandardCharsets.UTF_8);
         try {
             Histogram.write(Path.of("target/rapid-switches.png"), List.of(
@@ -106,6 +114,16 @@ class RapidSwitchesIT {
             System.out.println("rapid switches: plot not rendered (" + e + ")");
         }
         System.out.print(report);
+        // a miss is a rare tail event: say which switch it was and where its time went, so the node logs can be read
+        // at that instant
+        for (int i : t.missedWrites) {
+            SwitchTimeline.Write w = writes.get(i);
+            long next = i + 1 < writes.size() ? writes.get(i + 1).micros() : w.micros() + 1_000_000;
+            System.out.printf("rapid switches: missed switch %d to %s written at %s: curl took %s, VIP added on %s "
+                            + "after %s, holders at write + 100 ms %s%n", i, w.node(), SwitchTimeline.iso(w.micros()),
+                    i < done.size() ? SwitchTimeline.ms(done.get(i).micros() - w.micros()) : "-", w.node(),
+                    SwitchTimeline.ms(t.added(i)), t.holdersAt(w.micros() + 100_000));
+        }
         assertThat(t.settled).as("enough settled switches to judge").isGreaterThan(writes.size() / 4);
         assertThat(longOverlaps).as("switches with two holders for more than 50 ms").isZero();
         assertThat(t.missed).as("settled keys whose node did not hold the VIP within 100 ms").isZero();

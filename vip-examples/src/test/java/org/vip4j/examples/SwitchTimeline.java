@@ -2,6 +2,7 @@ package org.vip4j.examples;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ final class SwitchTimeline {
     final List<long[]> overlapPeriods = new ArrayList<>();
     int settled;
     int missed;
+    /** Indices (into the writes) of the settled keys that were not honoured. */
+    final List<Integer> missedWrites = new ArrayList<>();
+    private List<Write> judged = List.of();
 
     private final TreeMap<Long, List<int[]>> events = new TreeMap<>();
     private final TreeMap<Long, Set<Integer>> timeline = new TreeMap<>();
@@ -93,6 +97,7 @@ final class SwitchTimeline {
     }
 
     private void judge(List<Write> writes) {
+        judged = writes;
         for (int i = 0; i < writes.size(); i++) {
             Write w = writes.get(i);
             long next = i + 1 < writes.size() ? writes.get(i + 1).micros() : w.micros() + 1_000_000;
@@ -117,10 +122,29 @@ final class SwitchTimeline {
             for (long t = w.micros() + 100_000; t < next; t += 10_000) {
                 if (!timeline.floorEntry(t).getValue().equals(Set.of(node))) {
                     missed++;
+                    missedWrites.add(i);
                     break;
                 }
             }
         }
+    }
+
+    /** How long after write {@code i} its node gained the VIP (before the next write), or null. */
+    Long added(int i) {
+        Write w = judged.get(i);
+        long next = i + 1 < judged.size() ? judged.get(i + 1).micros() : w.micros() + 1_000_000;
+        Long at = first(w.micros(), next, Integer.parseInt(w.node().substring(1)), 1);
+        return at == null ? null : at - w.micros();
+    }
+
+    /** The nodes holding the VIP at {@code micros}, as "[n1, n3]". */
+    String holdersAt(long micros) {
+        return timeline.floorEntry(micros).getValue().stream().sorted().map(n -> "n" + n).toList().toString();
+    }
+
+    static String iso(long micros) {
+        return LocalDateTime.ofInstant(Instant.ofEpochSecond(micros / 1_000_000, micros % 1_000_000 * 1000),
+                ZoneId.systemDefault()).toString();
     }
 
     /** When node {@code node} first gained ({@code delta} 1) or lost (-1) the VIP in [from, to), or null. */

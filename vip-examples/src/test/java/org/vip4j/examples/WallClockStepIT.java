@@ -2,6 +2,7 @@ package org.vip4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,9 +67,14 @@ class WallClockStepIT {
     }
 
     @AfterAll
-    static void stopLab() {
+    static void stopLab() throws IOException {
         if (lab != null) {
+            long pid = lab.node(1) == null ? -1 : lab.node(1).pid();
             lab.close();
+            // libfaketime keeps a shared-memory segment and a semaphore per process and removes them at exit, which
+            // a killed node never reaches
+            Files.deleteIfExists(Path.of("/dev/shm/faketime_shm_" + pid));
+            Files.deleteIfExists(Path.of("/dev/shm/sem.faketime_sem_" + pid));
         }
     }
 
