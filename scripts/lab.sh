@@ -10,6 +10,7 @@
 #   scripts/lab.sh node N CMD...      run a command in node N's namespace (1..3)
 #   scripts/lab.sh etcd-stop|etcd-start   stop etcd (SIGTERM, data kept) / start it again
 #   scripts/lab.sh cut N | heal N     pull node N's cable (its bridge port down): no etcd, no news / plug it back
+#   scripts/lab.sh if-del N | if-add N   delete node N's eth0 (with its addresses) / create it again (new index)
 #   scripts/lab.sh rogue-up|rogue-down    a foreign host on the bridge that owns the VIP / remove it
 #   scripts/lab.sh vip-add N | vip-del N  add or remove the VIP by hand on node N, behind vip4j's back
 #
@@ -123,10 +124,17 @@ case "${1:-}" in
   etcd-stop) stop_etcd ;;
   etcd-start) start_etcd ;;
   cut) ip -n "$SW" link set "p-n$2" down ;;
+  if-del) ip -n "$(host_ns "n$2")" link del eth0 ;; # the veth pair goes, and every address on it
+  if-add) # the same interface again, as a network service re-creating a VLAN or bond does: a new index
+    ns=$(host_ns "n$2")
+    ip link add eth0 netns "$ns" type veth peer name "p-n$2" netns "$SW"
+    ip -n "$SW" link set "p-n$2" master br0 up
+    ip -n "$ns" addr add "198.51.100.1$2/24" dev eth0
+    ip -n "$ns" link set eth0 up ;;
   heal) ip -n "$SW" link set "p-n$2" up ;;
   rogue-up) add_host rogue 198.51.100.30; ip -n "$(host_ns rogue)" addr add "$VIP/24" dev eth0 ;;
   rogue-down) ip netns delete "$(host_ns rogue)" ;;
   vip-add) ip -n "$(host_ns "n$2")" addr add "$VIP/24" dev eth0 ;;
   vip-del) ip -n "$(host_ns "n$2")" addr del "$VIP/24" dev eth0 ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac

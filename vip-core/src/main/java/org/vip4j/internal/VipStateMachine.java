@@ -26,6 +26,11 @@ public final class VipStateMachine {
 
     private static final long NEVER = Long.MAX_VALUE;
     /**
+     * How long a link stays down before it is worth a WARN: the kernel reports an interface that is being deleted
+     * as down first, and the deletion is the news.
+     */
+    static final long LINK_WARN_DELAY_MS = 250;
+    /**
      * The period of the old holder's successor watch during a handover: how often an IPv6 watch sends its
      * duplicate-address probe (the next holder's kernel defends the address to all nodes, an announcement) and how
      * often any watch checks whether it was closed. IPv4 only listens for the next holder's gratuitous ARP.
@@ -55,6 +60,9 @@ public final class VipStateMachine {
     private long lastObservedRevision;
     private long nextReconcileAt;
     private long retryAt = NEVER;
+    private LinkState link = LinkState.UP;
+    /** When a link that went down is worth a WARN: a deletion reports itself as down first, and only once. */
+    private long linkWarnAt = NEVER;
     private long handoffTickets;
 
     public VipStateMachine(VipConfig config, Ticker clock, AddressCalls address, Confirmer confirmer,
@@ -88,7 +96,7 @@ public final class VipStateMachine {
             return NEVER;
         }
         long next = Math.min(Math.min(nextReconcileAt, handoff.nextWakeAt()),
-                Math.min(retryAt, acquisition.nextAttemptAt()));
+                Math.min(Math.min(retryAt, linkWarnAt), acquisition.nextAttemptAt()));
         if (wantsConfirms()) {
             next = Math.min(next, keepalive.nextWakeAt());
         }
@@ -207,10 +215,33 @@ public final class VipStateMachine {
         if (state.isTerminal()) {
             return;
         }
+        String name = config.interfaceName();
         switch (change.kind()) {
-            case LINK_DOWN -> out.warn("interface " + config.interfaceName() + " lost its link (no carrier)"
-                    + (vipHeld ? "; the VIP stays and is announced again when the link is back" : ""));
+            case LINK_DOWN -> {
+                if (link == LinkState.UP) {
+                    link = LinkState.DOWN;
+                    linkWarnAt = clock.millis() + LINK_WARN_DELAY_MS;
+                }
+            }
+            case INTERFACE_REMOVED -> {
+                link = LinkState.MISSING;
+                linkWarnAt = NEVER;
+                out.warn("interface " + name + " was deleted" + (isLeaderMe()
+                        ? ", and the VIP with it; it goes back on as soon as " + name + " exists and is up again"
+                        : ""));
+                if (state == VipState.ACQUIRING) {
+                    abandonAcquisition(VipState.STANDBY, Kind.RECONCILED, "interface " + name + " is gone");
+                    retryAt = clock.millis() + retryMs;
+                } else {
+                    reconcile();
+                }
+            }
             case LINK_UP -> {
+                if (linkWarnAt != NEVER) {
+                    out.debug("the link of " + name + " was down for less than " + LINK_WARN_DELAY_MS + " ms");
+                }
+                linkWarnAt = NEVER;
+                link = LinkState.UP;
                 reconcile(); // IPv6 addresses go with the link unless keep_addr_on_down is set
                 if (state == VipState.HOLDING && vipHeld && !handoff.active()) {
                     try {
@@ -228,6 +259,11 @@ public final class VipStateMachine {
                 confirmer.reconnect("the link of " + config.interfaceName() + " is back");
                 if (wantsConfirms()) {
                     confirmNow(); // supersedes one in flight on the dropped connection
+                }
+                if (state == VipState.STANDBY && retryAt != NEVER && isLeaderMe() && dcsReachable) {
+                    // the VIP went while the interface was down or gone: no reason to wait out retry-timeout
+                    retryAt = NEVER;
+                    acquire(AcquisitionCause.WENT_MISSING, "interface " + name + " is up again; adding the VIP");
                 }
             }
             default -> {
@@ -262,10 +298,17 @@ public final class VipStateMachine {
                 default -> { }
             }
         }
+        if (now >= linkWarnAt) {
+            linkWarnAt = NEVER;
+            out.warn("interface " + config.interfaceName() + " lost its link (no carrier)"
+                    + (vipHeld ? "; the VIP stays and is announced again when the link is back" : ""));
+        }
         if (now >= retryAt) {
             // consumed whatever happened meanwhile: a retry that is no longer wanted must not stay due
             retryAt = NEVER;
-            if (state == VipState.STANDBY && isLeaderMe() && dcsReachable) {
+            if (state == VipState.STANDBY && isLeaderMe() && dcsReachable && interfaceStillMissing()) {
+                retryAt = now + retryMs; // the safety net, should the notification of its return be lost
+            } else if (state == VipState.STANDBY && isLeaderMe() && dcsReachable) {
                 acquire(AcquisitionCause.UNEXPLAINED, "retrying the acquisition after retry-timeout");
             }
         }
@@ -483,12 +526,22 @@ public final class VipStateMachine {
         try {
             present = address.isPresent();
         } catch (IOException e) {
-            out.warn("reconcile: cannot check " + config.virtualAddress() + ": " + e.getMessage());
+            if (link == LinkState.UP) {
+                out.warn("reconcile: cannot check " + config.virtualAddress() + ": " + e.getMessage());
+            } else {
+                out.debug("reconcile: cannot check " + config.virtualAddress() + " (interface " + link + "): "
+                        + e.getMessage());
+            }
+            if (vipHeld && link == LinkState.MISSING) {
+                lostWithTheInterface();
+            }
             return;
         }
         out.trace("reconcile: VIP is " + (present ? "present" : "absent") + ", must be "
                 + (vipHeld ? "present" : "absent"));
-        if (vipHeld && !present) {
+        if (vipHeld && !present && link != LinkState.UP) {
+            lostWithTheInterface();
+        } else if (vipHeld && !present) {
             vipHeld = false;
             acquisition.begin(clock.millis(), AcquisitionCause.WENT_MISSING);
             transition(VipState.ACQUIRING, Kind.RECONCILED, "VIP disappeared from " + config.interfaceName()
@@ -502,6 +555,30 @@ public final class VipStateMachine {
             } catch (IOException e) {
                 notice(Kind.RELEASE_FAILED, "removing a stray VIP failed: " + e.getMessage());
             }
+        }
+    }
+
+    /** The VIP went while its interface was down or gone: re-added when rtnetlink says it is up again. */
+    private void lostWithTheInterface() {
+        vipHeld = false;
+        retryAt = clock.millis() + retryMs;
+        transition(state == VipState.DCS_LOST ? VipState.DCS_LOST : VipState.STANDBY, Kind.RECONCILED, "VIP gone from " + config.interfaceName() + " with its link ("
+                + link + "); re-added as soon as the interface is up again");
+    }
+
+    /** While rtnetlink says the interface is gone: whether it still is (a lost notification must not strand us). */
+    private boolean interfaceStillMissing() {
+        if (link != LinkState.MISSING) {
+            return false;
+        }
+        try {
+            address.isPresent();
+            link = LinkState.UP; // it exists again and its news was lost: act as on its return
+            return false;
+        } catch (IOException e) {
+            out.debug("interface " + config.interfaceName() + " still missing (" + e.getMessage() + "); checking again"
+                    + " in " + Durations.format(config.retryTimeout()));
+            return true;
         }
     }
 

@@ -18,7 +18,12 @@ public record InterfaceChange(Kind kind, InetAddress address) {
         ADDRESS_REMOVED,
         /** The link came back (carrier up, interface up); announcements sent while it was down were lost. */
         LINK_UP,
-        LINK_DOWN
+        LINK_DOWN,
+        /**
+         * The interface was deleted, and its addresses with it (a VLAN or bond re-created by the network service);
+         * {@link #LINK_UP} follows when one of the same name exists and runs again.
+         */
+        INTERFACE_REMOVED
     }
 
     public InterfaceChange {

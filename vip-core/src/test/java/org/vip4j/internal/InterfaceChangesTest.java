@@ -3,9 +3,11 @@ package org.vip4j.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.vip4j.VipEvent.Kind.CONFLICT;
 import static org.vip4j.VipEvent.Kind.RECONCILED;
+import static org.vip4j.testing.FakeAddressManager.Op.ADD;
 import static org.vip4j.testing.FakeAddressManager.Op.ANNOUNCE;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vip4j.VipState;
 
@@ -72,6 +74,9 @@ class InterfaceChangesTest {
             long announced = h.net.count(ANNOUNCE);
             h.net.link(false);
             h.run();
+            assertThat(h.logLines).as("a deletion starts as a link down: the WARN waits a moment")
+                    .noneMatch(l -> l.contains("lost its link"));
+            h.advance(Duration.ofMillis(VipStateMachine.LINK_WARN_DELAY_MS));
             assertThat(h.net.count(ANNOUNCE)).as("nothing to announce into a dead link").isEqualTo(announced);
             assertThat(h.logLines).anyMatch(l -> l.startsWith("WARN") && l.contains("eth0 lost its link"));
             h.net.link(true);
@@ -107,6 +112,31 @@ class InterfaceChangesTest {
             h.advance(Duration.ofMillis(3_000));
             assertThat(h.state()).isEqualTo(VipState.HOLDING);
             assertThat(h.holds()).isTrue();
+        }
+    }
+
+    @Test
+    void aDeletedInterfaceIsOneWarnAndTheVipGoesBackTheMomentItIsUpAgain() {
+        try (Harness h = new Harness("n1")) {
+            h.dcs.put(Harness.KEY, "n1");
+            h.start();
+            int linesBefore = h.logLines.size();
+            h.net.interfaceRemoved();
+            h.run();
+            assertThat(h.holds()).isFalse();
+            h.advance(Duration.ofSeconds(10)); // missing for ten retry-timeouts
+            List<String> warnings = h.logLines.subList(linesBefore, h.logLines.size()).stream()
+                    .filter(l -> l.startsWith("WARN")).toList();
+            assertThat(warnings).as("WARN lines while eth0 was missing").hasSize(1);
+            assertThat(warnings.get(0)).contains("interface eth0 was deleted, and the VIP with it")
+                    .contains("goes back on as soon as eth0 exists and is up again");
+            assertThat(h.net.count(ADD)).as("no add tried on an interface that is not there").isEqualTo(1);
+            h.net.interfaceCreated();
+            h.run(); // no time passes: at once, not at the next retry
+            assertThat(h.holds()).isTrue();
+            assertThat(h.state()).isEqualTo(VipState.HOLDING);
+            // unconfirmed for 10 s meanwhile: one confirmation first (DCS_LOST until it answers), then the add
+            assertThat(h.events).anyMatch(e -> e.reason().contains("interface eth0 is up again"));
         }
     }
 

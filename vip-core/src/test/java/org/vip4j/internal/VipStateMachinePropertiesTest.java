@@ -83,7 +83,7 @@ class VipStateMachinePropertiesTest {
                     where).isNotEqualTo(VipState.HOLDING);
         }
         // a failed add or remove is retried after retry-timeout (TAKEOVER_FAILED, RELEASE_FAILED)
-        boolean callsWork = !m.addFails && !m.removeFails && now - m.callsWorkSince > RETRY_MS;
+        boolean callsWork = !m.addFails && !m.removeFails && !m.interfaceGone && now - m.callsWorkSince > RETRY_MS;
         if ((state == VipState.STANDBY || state == VipState.DCS_LOST) && callsWork) {
             assertThat(h.holds()).as("VIP on the interface in %s, %s", state, where).isFalse();
         }
@@ -108,6 +108,8 @@ class VipStateMachinePropertiesTest {
         boolean partitioned;
         boolean hung;
         boolean addFails;
+        /** Deleted (every call but remove fails) until created again. */
+        boolean interfaceGone;
         boolean removeFails;
         /** Since when add and remove have worked (the start, or the last heal). */
         long callsWorkSince = -1_000_000_000L;
@@ -261,6 +263,20 @@ class VipStateMachinePropertiesTest {
                     m.hung = false;
                     m.passed(h.clock.millis(), h.clock.millis());
                 }
+                case "interface-removed" -> {
+                    m.interfaceGone = true;
+                    h.net.interfaceRemoved();
+                }
+                case "interface-created" -> {
+                    if (m.interfaceGone) {
+                        m.interfaceGone = false;
+                        m.callsWorkSince = h.clock.millis();
+                        h.net.interfaceCreated();
+                        // a new interface comes up with LINK_UP: the same reconnect as a link that is back
+                        m.hung = false;
+                        m.passed(h.clock.millis(), h.clock.millis());
+                    }
+                }
                 default -> h.clock.stepWall(Duration.ofHours(what.equals("wall-back") ? -1 : 1));
             }
         }
@@ -300,8 +316,8 @@ class VipStateMachinePropertiesTest {
         Arbitrary<Step> pause = Arbitraries.longs().between(500, 8_000).map(Pause::new);
         Arbitrary<Step> dcs = Arbitraries.of("down", "partition", "hang", "restore").map(Dcs::new);
         Arbitrary<Step> net = Arbitraries.of("add-fails", "remove-fails", "heal", "other-host-answers",
-                "nobody-answers", "removed-by-hand", "added-by-hand", "link-down", "link-up", "wall-back",
-                "wall-forward").map(Net::new);
+                "nobody-answers", "removed-by-hand", "added-by-hand", "link-down", "link-up", "interface-removed",
+                "interface-created", "wall-back", "wall-forward").map(Net::new);
         return Arbitraries.frequencyOf(Tuple.of(6, put), Tuple.of(3, delete), Tuple.of(6, shortWait),
                 Tuple.of(4, longWait), Tuple.of(1, pause), Tuple.of(3, dcs), Tuple.of(4, net));
     }

@@ -114,6 +114,35 @@ public final class FakeAddressManager implements AddressManager {
         changed(up ? InterfaceChange.Kind.LINK_UP : InterfaceChange.Kind.LINK_DOWN, null);
     }
 
+    /**
+     * The interface was deleted (a VLAN or bond that a network service re-creates), in the kernel's order: down, its
+     * addresses gone, the deletion. Every call but remove then fails with ENODEV until {@link #interfaceCreated}.
+     */
+    public void interfaceRemoved() {
+        changed(InterfaceChange.Kind.LINK_DOWN, null);
+        List<VirtualAddress> gone;
+        synchronized (this) {
+            gone = List.copyOf(present);
+            present.clear();
+            for (Op op : List.of(Op.IS_PRESENT, Op.ADD, Op.ANNOUNCE, Op.PROBE)) {
+                failures.put(op, new IOException("interface eth0: ENODEV (No such device)"));
+            }
+            notifyAll();
+        }
+        gone.forEach(v -> changed(InterfaceChange.Kind.ADDRESS_REMOVED, v));
+        changed(InterfaceChange.Kind.INTERFACE_REMOVED, null);
+    }
+
+    /** An interface of the same name exists and runs again, without the VIP. */
+    public void interfaceCreated() {
+        synchronized (this) {
+            for (Op op : List.of(Op.IS_PRESENT, Op.ADD, Op.ANNOUNCE, Op.PROBE)) {
+                failures.remove(op);
+            }
+        }
+        changed(InterfaceChange.Kind.LINK_UP, null);
+    }
+
     /** Tells every interface watch, on the caller's thread, as the kernel tells every rtnetlink listener. */
     private void changed(InterfaceChange.Kind kind, VirtualAddress vip) {
         List<Consumer<InterfaceChange>> watches;

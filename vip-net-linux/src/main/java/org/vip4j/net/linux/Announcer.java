@@ -115,6 +115,18 @@ final class Announcer implements AutoCloseable {
             }
             try {
                 round.send(true);
+            } catch (NativeException e) {
+                if (e.errno() == Errno.ENODEV) {
+                    // the interface was deleted, and the VIP with it: the state machine says so once; the remaining
+                    // repeats would only fail the same way
+                    LOG.debug("interface gone: the announcements of {} stop ({})", address.getHostAddress(),
+                            e.getMessage());
+                    cancelled = true;
+                    pending.forEach(f -> f.cancel(false));
+                    bursts.remove(address, this);
+                    return;
+                }
+                LOG.warn("repeating the announcement of {} failed: {}", address.getHostAddress(), e.getMessage());
             } catch (IOException | RuntimeException e) {
                 LOG.warn("repeating the announcement of {} failed: {}", address.getHostAddress(), e.getMessage());
             }

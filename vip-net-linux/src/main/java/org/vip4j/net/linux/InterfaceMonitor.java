@@ -163,6 +163,11 @@ final class InterfaceMonitor {
             if (!link.name().equals(name) && link.index() != index) {
                 return;
             }
+            if (type == RtNetlink.RTM_DELLINK && link.index() == index) {
+                running = false;
+                report(new InterfaceChange(InterfaceChange.Kind.INTERFACE_REMOVED, null));
+                return;
+            }
             if (type == RtNetlink.RTM_NEWLINK && link.name().equals(name)) {
                 index = link.index(); // re-created interfaces get a new index
             }

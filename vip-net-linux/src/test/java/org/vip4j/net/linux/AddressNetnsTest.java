@@ -264,6 +264,44 @@ class AddressNetnsTest {
     }
 
     @Test
+    void anInterfaceDeletedAndCreatedAgainIsReportedAsRemovedThenUp() throws Exception {
+        lab.ip(host, "link", "add", "name", "churn0", "type", "veth", "peer", "name", "churn1");
+        lab.ip(host, "link", "set", "churn1", "up");
+        lab.ip(host, "link", "set", "churn0", "up");
+        LinuxAddressManager churning = inHost.call(() ->
+                LinuxAddressManager.open("churn0", Duration.ofSeconds(2), Announcer.DEFAULT_SCHEDULE));
+        VirtualAddress vip = new VirtualAddress(InetAddress.getByName("198.51.100.16"), 24, "churn0");
+        BlockingQueue<InterfaceChange> changes = new LinkedBlockingQueue<>();
+        try (Subscription watch = inHost.call(() -> churning.watchInterface("churn0", changes::add))) {
+            inHost.run(() -> churning.add(vip));
+            expect(changes, InterfaceChange.Kind.ADDRESS_ADDED, "198.51.100.16");
+            lab.ip(host, "link", "del", "churn0"); // the VLAN or bond a network service deletes
+            InterfaceChange c;
+            do {
+                c = changes.poll(5, TimeUnit.SECONDS);
+                assertThat(c).as("a change before INTERFACE_REMOVED").isNotNull();
+            } while (c.kind() != InterfaceChange.Kind.INTERFACE_REMOVED);
+            assertThatThrownBy(() -> inHost.run(() -> churning.isPresent(vip)))
+                    .as("not \"absent\": the interface itself is gone").cause().isInstanceOf(NativeException.class)
+                    .hasMessageContaining("ENODEV");
+            lab.ip(host, "link", "add", "name", "churn0", "type", "veth", "peer", "name", "churn1");
+            lab.ip(host, "link", "set", "churn1", "up");
+            lab.ip(host, "link", "set", "churn0", "up"); // the same name again, a new index
+            do {
+                c = changes.poll(5, TimeUnit.SECONDS);
+                assertThat(c).as("LINK_UP of the new churn0").isNotNull();
+            } while (c.kind() != InterfaceChange.Kind.LINK_UP);
+            assertThat(inHost.call(() -> churning.probeConflict(vip, Duration.ofMillis(50))))
+                    .as("the probe runs on the new interface, nobody answers").isEmpty();
+            inHost.run(() -> churning.add(vip)); // the manager finds the new index itself
+            assertThat(lab.ip(host, "-o", "addr", "show", "dev", "churn0")).contains("198.51.100.16/24");
+        } finally {
+            churning.close();
+            lab.ip(host, "link", "del", "churn0");
+        }
+    }
+
+    @Test
     void subscribersOfOneInterfaceShareOneMonitorThatStopsWithTheLast() throws Exception {
         BlockingQueue<InterfaceChange> first = new LinkedBlockingQueue<>();
         BlockingQueue<InterfaceChange> second = new LinkedBlockingQueue<>();
