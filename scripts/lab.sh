@@ -98,11 +98,19 @@ down() {
     kill -9 "$(cat "$pidfile")" 2>/dev/null || true
     rm -f "$pidfile"
   done
-  # anything still running inside the lab's namespaces was started by the lab
+  # anything still running inside the lab's namespaces was started by the lab. A PostgreSQL killed here leaves its
+  # dynamic shared memory segments in /dev/shm (its clean shutdown would remove them): note the ones the lab's
+  # processes have mapped, and remove them once those are gone
+  local segments=""
   for ns in $(ip netns list | awk '{print $1}' | grep "^$LAB-" || true); do
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+      segments+=" $(grep -o '/dev/shm/PostgreSQL\.[0-9]*' "/proc/$pid/maps" 2>/dev/null | sort -u | tr '\n' ' ' || true)"
+      kill -9 "$pid" 2>/dev/null || true
+    done
     ip netns delete "$ns" 2>/dev/null || true
   done
+  # shellcheck disable=SC2086 # a list of paths without spaces
+  [ -z "${segments// /}" ] || rm -f $segments
   # LAB_LOGS: where a test keeps the lab's logs; etcd's is the only one that lives in the state directory
   if [ -n "${LAB_LOGS:-}" ] && [ -f "$STATE/etcd.log" ]; then cp "$STATE/etcd.log" "$LAB_LOGS/" || true; fi
   rm -rf "$STATE" "$ETCD_DATA"

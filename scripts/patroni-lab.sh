@@ -104,8 +104,15 @@ stop() {
 crash() {
   local pidfile=$STATE/patroni-n$1.pid pm=$STATE/pg-n$1/data/postmaster.pid
   [ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null || true
-  # the postmaster outlives its Patroni; killing it too is the crash of the whole primary
-  [ -f "$pm" ] && kill -9 "$(head -1 "$pm")" 2>/dev/null || true
+  # the postmaster outlives its Patroni; killing it too is the crash of the whole primary. Its dynamic shared memory
+  # segments in /dev/shm outlive it (a clean shutdown removes them, a restart does not): note them, remove them
+  local segments=""
+  if [ -f "$pm" ]; then
+    segments=$(grep -o '/dev/shm/PostgreSQL\.[0-9]*' "/proc/$(head -1 "$pm")/maps" 2>/dev/null | sort -u || true)
+    kill -9 "$(head -1 "$pm")" 2>/dev/null || true
+  fi
+  # shellcheck disable=SC2086 # a list of paths without spaces
+  [ -z "$segments" ] || rm -f $segments
   rm -f "$pidfile"
 }
 

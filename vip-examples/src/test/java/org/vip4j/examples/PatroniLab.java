@@ -76,10 +76,14 @@ final class PatroniLab implements AutoCloseable {
         return leader;
     }
 
-    /** vip4j on every node, following Patroni's key, plus {@code extraArgs} ({@code {n}} is the node number). */
+    /**
+     * vip4j on every node, following Patroni's key unless {@code extraArgs} name another {@code --trigger-key}, plus
+     * {@code extraArgs} ({@code {n}} is the node number).
+     */
     void startVip4j(String... extraArgs) throws Exception {
         for (int n = 1; n <= 3; n++) {
-            List<String> args = new ArrayList<>(List.of("--trigger-key", KEY));
+            List<String> args = new ArrayList<>(List.of(extraArgs).contains("--trigger-key") ? List.of()
+                    : List.of("--trigger-key", KEY));
             for (String a : extraArgs) {
                 args.add(a.replace("{n}", String.valueOf(n)));
             }

@@ -18,6 +18,8 @@ class PatroniLabIT {
     private static final long FIVE_MS = 5_000;
     private static final long FIFTY_MS = 50_000;
     private static final long HALF_SECOND = 500_000;
+    /** vip4j's (and vip-manager's) default interval. */
+    private static final long INTERVAL_MS = 1_000;
 
     @Test
     void vipFollowsPatroniThroughSwitchoversAndACrash() throws Exception {
@@ -56,6 +58,48 @@ class PatroniLabIT {
                         o.action().kind(), o.action().target()).isLessThanOrEqualTo(FIFTY_MS);
             }
             assertThat(run.lost).as("acknowledged writes the final primary does not have").isEmpty();
+            assertThat(run.lateWrites).as("writes committed on a node after the leader key had left it").isEmpty();
+            assertThat(run.vip.acks).as("writes acknowledged through the VIP").hasSizeGreaterThan(100);
+        }
+    }
+
+    /**
+     * {@code dcs-type: patroni} against the real thing: vip4j on each node polls its own Patroni's {@code /leader}
+     * (200 on the leader, 503 elsewhere) every interval, as vip-manager's patroni mode does, with no DCS client. The
+     * same switchovers and crash; the VIP follows within one interval (plus the request), and the windows with no
+     * holder and with two, which a poller cannot close as a watch does, are printed, not bounded.
+     */
+    @Test
+    void vipFollowsPatroniRestApiPollingThroughSwitchoversAndACrash() throws Exception {
+        try (PatroniLab p = PatroniLab.up(false)) {
+            p.startVip4j("--dcs-type", "patroni", "--dcs-endpoints", "http://198.51.100.1{n}:8008",
+                    "--trigger-key", "/leader", "--trigger-value", "200", "--interval", String.valueOf(INTERVAL_MS));
+            assertThat(p.psqlThroughVip()).as("psql through the VIP after bootstrap").isEqualTo("n1 primary");
+            p.record();
+            for (String target : new String[] {"n2", "n3", "n1"}) {
+                p.switchover(target);
+                assertThat(p.psqlThroughVip()).as("psql through the VIP after the switchover to " + target)
+                        .isEqualTo(target + " primary");
+            }
+            p.crashLeader();
+            assertThat(p.psqlThroughVip()).as("psql through the VIP after n1 crashed").isEqualTo(p.leader()
+                    + " primary");
+            PatroniRun run = p.finish("vip4j, dcs-type patroni (each node polls its own Patroni's /leader every "
+                    + INTERVAL_MS + " ms)");
+            String account = run.describe();
+            System.out.print(account);
+            Files.writeString(Path.of("target/patroni-lab-rest.txt"), account);
+
+            for (PatroniRun.Outcome o : run.outcomes) {
+                // from the put of the leader key, which Patroni's /leader follows at once on the new leader: one
+                // poll later at most, plus the request
+                assertThat(o.putToVip()).as("%s %s: µs from the leader key's put to the VIP on the new leader",
+                        o.action().kind(), o.action().target()).isNotEqualTo(PatroniRun.NONE)
+                        .isLessThanOrEqualTo((INTERVAL_MS + 50) * 1_000L);
+            }
+            assertThat(run.lost).as("acknowledged writes the final primary does not have").isEmpty();
+            // a graceful demote stops PostgreSQL before Patroni lets the leader lock go, so a VIP left on the old
+            // node for up to one interval should reach no writable server: this checks that it did not
             assertThat(run.lateWrites).as("writes committed on a node after the leader key had left it").isEmpty();
             assertThat(run.vip.acks).as("writes acknowledged through the VIP").hasSizeGreaterThan(100);
         }
