@@ -5,6 +5,7 @@
 #
 #   scripts/patroni-lab.sh start N [etcd3|etcd]   start Patroni on node N (etcd = v2 API, for vip-manager 1.0.2)
 #   scripts/patroni-lab.sh stop N                 stop it (SIGTERM: Patroni stops PostgreSQL, releases the key)
+#   scripts/patroni-lab.sh stop-all               stop every member at once, the same way
 #   scripts/patroni-lab.sh kill N                 SIGKILL Patroni and PostgreSQL on node N: a crashed primary
 #   scripts/patroni-lab.sh switchover TO          patronictl switchover to member TO, now
 #   scripts/patroni-lab.sh list                   patronictl list
@@ -93,6 +94,21 @@ start() { # node dcs
   echo $! >"$STATE/patroni-n$n.pid"
 }
 
+# Every member at once: SIGTERM lets Patroni shut its PostgreSQL down cleanly, which also removes its shared memory
+stop_all() {
+  local pids=()
+  for n in 1 2 3; do
+    local pidfile=$STATE/patroni-n$n.pid
+    [ -f "$pidfile" ] || continue
+    pids+=("$(cat "$pidfile")")
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  done
+  rm -f "$STATE"/patroni-n?.pid
+}
+
 stop() {
   local pidfile=$STATE/patroni-n$1.pid
   [ -f "$pidfile" ] || return 0
@@ -108,11 +124,14 @@ crash() {
   # segments in /dev/shm outlive it (a clean shutdown removes them, a restart does not): note them, remove them
   local segments=""
   if [ -f "$pm" ]; then
-    segments=$(grep -o '/dev/shm/PostgreSQL\.[0-9]*' "/proc/$(head -1 "$pm")/maps" 2>/dev/null | sort -u || true)
-    kill -9 "$(head -1 "$pm")" 2>/dev/null || true
+    local postmaster; postmaster=$(head -1 "$pm")
+    for pid in "$postmaster" $(pgrep -P "$postmaster" || true); do
+      segments+=" $(grep -o '/dev/shm/PostgreSQL\.[0-9]*' "/proc/$pid/maps" 2>/dev/null | sort -u | tr '\n' ' ' || true)"
+    done
+    kill -9 "$postmaster" 2>/dev/null || true
   fi
   # shellcheck disable=SC2086 # a list of paths without spaces
-  [ -z "$segments" ] || rm -f $segments
+  [ -z "${segments// /}" ] || rm -f $segments
   rm -f "$pidfile"
 }
 
@@ -123,11 +142,12 @@ ctl() {
 case "${1:-}" in
   start) start "$2" "${3:-etcd3}" ;;
   stop) stop "$2" ;;
+  stop-all) stop_all ;;
   kill) crash "$2" ;;
   switchover) ctl switchover --candidate "$2" --force lab ;;
   list) ctl list lab ;;
   psql)
     if [ $# -ge 3 ]; then addr=$2; sql=$3; else addr=$VIP; sql=$2; fi
     PGPASSWORD=lab-super ip netns exec "$LAB-client" psql -h "$addr" -U postgres -d postgres -Atc "$sql" ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

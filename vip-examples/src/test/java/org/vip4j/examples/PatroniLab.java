@@ -190,6 +190,12 @@ final class PatroniLab implements AutoCloseable {
     @Override
     public void close() {
         recorders.forEach(Process::destroyForcibly);
+        try {
+            // a PostgreSQL killed by the lab's teardown would leave its shared memory segments in /dev/shm
+            patroni("stop-all");
+        } catch (Exception e) {
+            System.err.println("patroni-lab.sh stop-all failed (the lab's teardown kills what is left): " + e);
+        }
         // lab.sh down removes the lab's state directory: keep Patroni's own logs beside ours for the post-mortem
         for (int n = 1; n <= 3; n++) {
             Path log = Path.of("/tmp", lab.name(), "patroni-n" + n + ".log");
