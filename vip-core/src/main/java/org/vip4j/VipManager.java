@@ -96,6 +96,11 @@ public final class VipManager implements AutoCloseable {
             public void reconnect(String why) {
                 dcs.reconnect(why);
             }
+
+            @Override
+            public boolean namesTheLeader() {
+                return dcs.namesTheLeader();
+            }
         };
         this.machine = new VipStateMachine(config, ticker, addressCalls, confirmer, this::watchSuccessor,
                 transitions, promoteCheck == null ? null : this::askPromoted);

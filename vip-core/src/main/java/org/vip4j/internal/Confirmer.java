@@ -14,4 +14,9 @@ public interface Confirmer {
     /** Connections to the DCS may be stuck behind lost packets (see {@code DcsClient.reconnect}). */
     default void reconnect(String why) {
     }
+
+    /** See {@code DcsClient.namesTheLeader}. */
+    default boolean namesTheLeader() {
+        return true;
+    }
 }

@@ -9,6 +9,8 @@ package org.vip4j.internal;
  * client waits for TCP's one-second retransmit, while a few milliseconds of two owners cost a client nothing (the
  * old primary is already down and answers with a reset, and the new holder's announcement moves ARP caches).
  * Bounded by the grace: a successor that never shows up does not keep the VIP here longer than a deleted key would.
+ * A DCS that speaks only for this node (Patroni's REST API) starts it on "not the leader here", which names no
+ * successor either, with one interval more: the next leader hears of its leadership only at its own next poll.
  *
  * <p>The listening and the removal run off the loop thread ({@link SuccessorWatcher}): the two-owner
  * window is then the next holder's add-to-announce time, one wake-up of a thread already waiting on the socket and
@@ -75,7 +77,7 @@ final class Handoff {
 
     String handedOverReason(String owner, String vip, long now) {
         return (successor == null ? "the next leader" : successor) + " answers for " + vip + " (" + owner + ") "
-                + (now - startedAt) + " ms after the key was deleted; handed over";
+                + (now - startedAt) + " ms after the key left this node; handed over";
     }
 
     String expiredReason(String vip) {

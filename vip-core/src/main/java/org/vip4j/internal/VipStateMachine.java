@@ -397,7 +397,7 @@ public final class VipStateMachine {
         }
         if (handoff.active()) {
             // within the grace of a watched delete: keep the VIP until the next leader has it (see Handoff)
-            if (obs instanceof LeaderObservation.Leader l) {
+            if (obs instanceof LeaderObservation.Leader l && confirmer.namesTheLeader()) {
                 boolean first = handoff.successor() == null;
                 handoff.retarget(l.value());
                 if (first) {
@@ -407,11 +407,19 @@ public final class VipStateMachine {
             }
             return;
         }
-        if (obs instanceof LeaderObservation.NoLeader && graceMs > 0) {
+        // a DCS that speaks only for this node (Patroni's REST API) cannot name the next leader: "not here" is a
+        // departure with the successor unknown, as a delete is, and the next leader learns of its leadership only at
+        // its own next poll, up to one interval later
+        boolean successorUnknown = obs instanceof LeaderObservation.NoLeader
+                || (changed && obs instanceof LeaderObservation.Leader && !confirmer.namesTheLeader());
+        if (successorUnknown && graceMs > 0) {
+            long wait = confirmer.namesTheLeader() ? graceMs : graceMs + config.interval().toMillis();
             long ticket = ++handoffTickets;
-            handoff.begin(clock.millis(), clock.millis() + graceMs, ticket, successorWatcher.watch(ticket));
-            notice(Kind.HANDOVER_WAIT, change + "; keeping the VIP for at most "
-                    + Durations.format(config.handoverGrace()) + " (handover-grace) for the next leader");
+            handoff.begin(clock.millis(), clock.millis() + wait, ticket, successorWatcher.watch(ticket));
+            notice(Kind.HANDOVER_WAIT, change + "; keeping the VIP for at most " + Durations.format(
+                    Duration.ofMillis(wait)) + (confirmer.namesTheLeader() ? " (handover-grace)"
+                    : " (handover-grace + interval: the next leader hears of it at its next poll)")
+                    + " for the next leader");
             return;
         }
         if (changed) {

@@ -44,6 +44,17 @@ public interface DcsClient extends AutoCloseable {
     default void reconnect(String why) {
     }
 
+    /**
+     * Whether an observation that does not name this node names the leader (etcd, Consul: the key's value is the
+     * leader's name, and a new leader appears in it). Patroni's REST API speaks only for its own node: "not the
+     * leader here" says neither who is nor whether anyone is yet, so a holder that hears it waits for the next
+     * leader as after a deleted key (handover-grace, plus one interval for the next leader's own poll to tell it).
+     * Default: true.
+     */
+    default boolean namesTheLeader() {
+        return true;
+    }
+
     /** Closes every watch and the connection. Idempotent. */
     @Override
     void close();

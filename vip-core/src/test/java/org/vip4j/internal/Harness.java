@@ -68,6 +68,11 @@ final class Harness implements AutoCloseable {
             public void reconnect(String why) {
                 dcs.reconnect(why);
             }
+
+            @Override
+            public boolean namesTheLeader() {
+                return dcs.namesTheLeader();
+            }
         };
         this.machine = new VipStateMachine(config, clock, calls, confirmer, this::watchSuccessor, transitions,
                 config.promoteCheck().isPresent() ? this::askPromoted : null);

@@ -489,6 +489,45 @@ class VipStateMachineTest {
         }
 
         @Test
+        void aDcsThatSpeaksOnlyForThisNodeKeepsTheVipUntilTheNextLeaderAnswers() {
+            // Patroni's REST API: 503 says "not the leader here" and names nobody; the next leader learns of its
+            // leadership only at its own next poll
+            try (Harness h = new Harness("n1")) {
+                h.dcs.speakOnlyForThisNode();
+                h.dcs.put(Harness.KEY, "n1");
+                h.start();
+                h.put("503");
+                assertThat(h.holds()).isTrue();
+                assertThat(h.events.get(h.events.size() - 1).reason()).contains("keeping the VIP for at most 1250ms "
+                        + "(handover-grace + interval: the next leader hears of it at its next poll)");
+                h.advance(ms(900));
+                h.put("503"); // the next poll says the same
+                assertThat(h.holds()).as("past handover-grace alone, within grace + interval").isTrue();
+                h.net.foreignOwner("MAC 02:00:00:00:00:02"); // the next leader polled, added and announced
+                h.advance(ms(1));
+                assertThat(h.holds()).isFalse();
+                assertThat(h.state()).isEqualTo(VipState.STANDBY);
+                assertThat(h.events.get(h.events.size() - 2).reason()).contains("the next leader answers for "
+                        + "198.51.100.100").contains("after the key left this node; handed over");
+            }
+        }
+
+        @Test
+        void aDcsThatSpeaksOnlyForThisNodeReleasesAfterGracePlusIntervalWhenNobodyAnswers() {
+            try (Harness h = new Harness("n1")) {
+                h.dcs.speakOnlyForThisNode();
+                h.dcs.put(Harness.KEY, "n1");
+                h.start();
+                h.put("503");
+                h.advance(ms(1_249));
+                assertThat(h.holds()).isTrue();
+                h.advance(ms(1));
+                assertThat(h.holds()).isFalse();
+                assertThat(h.events.get(h.events.size() - 2).reason()).contains("no new leader within handover-grace");
+            }
+        }
+
+        @Test
         void noNextLeaderWithinTheGraceReleases() {
             try (Harness h = new Harness("n1")) {
                 h.dcs.put(Harness.KEY, "n1");

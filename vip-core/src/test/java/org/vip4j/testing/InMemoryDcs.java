@@ -38,6 +38,20 @@ public final class InMemoryDcs implements DcsClient {
     private boolean hangConfirms;
     private final List<String> reconnects = new ArrayList<>();
     private boolean closed;
+    private volatile boolean namesTheLeader = true;
+
+    /**
+     * From now on this DCS speaks only for the node that asks, as Patroni's REST API does: a value other than the
+     * node's own says "not this node", and names nobody.
+     */
+    public void speakOnlyForThisNode() {
+        namesTheLeader = false;
+    }
+
+    @Override
+    public boolean namesTheLeader() {
+        return namesTheLeader;
+    }
 
     /** Sets {@code key} to {@code value} and tells its watchers. */
     public void put(String key, String value) {

@@ -82,6 +82,12 @@ final class PatroniClient implements DcsClient {
         return new PatroniRest(http, url, timeout, authorization);
     }
 
+    /** Each Patroni answers for its own node only: a 503 here names nobody. */
+    @Override
+    public boolean namesTheLeader() {
+        return false;
+    }
+
     @Override
     public void close() {
         if (closed) {
