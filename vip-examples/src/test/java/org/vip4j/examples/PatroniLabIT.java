@@ -25,20 +25,8 @@ class PatroniLabIT {
     void vipFollowsPatroniThroughSwitchoversAndACrash() throws Exception {
         try (PatroniLab p = PatroniLab.up(false)) {
             p.startVip4j();
-            assertThat(p.psqlThroughVip()).as("psql through the VIP after bootstrap").isEqualTo("n1 primary");
-            p.record();
-            for (String target : new String[] {"n2", "n3", "n1"}) {
-                p.switchover(target);
-                assertThat(p.psqlThroughVip()).as("psql through the VIP after the switchover to " + target)
-                        .isEqualTo(target + " primary");
-            }
-            p.crashLeader();
-            assertThat(p.psqlThroughVip()).as("psql through the VIP after n1 crashed").isEqualTo(p.leader()
-                    + " primary");
-            PatroniRun run = p.finish("vip4j, defaults (handover-grace 250 ms), Patroni etcd3");
-            String account = run.describe();
-            System.out.print(account);
-            Files.writeString(Path.of("target/patroni-lab.txt"), account);
+            PatroniRun run = switchoversAndACrash(p, "vip4j, defaults (handover-grace 250 ms), Patroni etcd3");
+            Files.writeString(Path.of("target/patroni-lab.txt"), run.describe());
 
             for (PatroniRun.Outcome o : run.outcomes) {
                 assertThat(o.putToVip()).as("%s %s: the VIP followed the leader key", o.action().kind(),
@@ -75,21 +63,9 @@ class PatroniLabIT {
         try (PatroniLab p = PatroniLab.up(false)) {
             p.startVip4j("--dcs-type", "patroni", "--dcs-endpoints", "http://198.51.100.1{n}:8008",
                     "--trigger-key", "/leader", "--trigger-value", "200", "--interval", String.valueOf(INTERVAL_MS));
-            assertThat(p.psqlThroughVip()).as("psql through the VIP after bootstrap").isEqualTo("n1 primary");
-            p.record();
-            for (String target : new String[] {"n2", "n3", "n1"}) {
-                p.switchover(target);
-                assertThat(p.psqlThroughVip()).as("psql through the VIP after the switchover to " + target)
-                        .isEqualTo(target + " primary");
-            }
-            p.crashLeader();
-            assertThat(p.psqlThroughVip()).as("psql through the VIP after n1 crashed").isEqualTo(p.leader()
-                    + " primary");
-            PatroniRun run = p.finish("vip4j, dcs-type patroni (each node polls its own Patroni's /leader every "
+            PatroniRun run = switchoversAndACrash(p, "vip4j, dcs-type patroni (each node polls its own Patroni's /leader every "
                     + INTERVAL_MS + " ms)");
-            String account = run.describe();
-            System.out.print(account);
-            Files.writeString(Path.of("target/patroni-lab-rest.txt"), account);
+            Files.writeString(Path.of("target/patroni-lab-rest.txt"), run.describe());
 
             for (PatroniRun.Outcome o : run.outcomes) {
                 // from the put of the leader key, which Patroni's /leader follows at once on the new leader: one
@@ -110,5 +86,21 @@ class PatroniLabIT {
             assertThat(run.lateWrites).as("writes committed on a node after the leader key had left it").isEmpty();
             assertThat(run.vip.acks).as("writes acknowledged through the VIP").hasSizeGreaterThan(100);
         }
+    }
+
+    /** Three switchovers and a crashed primary, psql through the VIP after each; the run's account is printed. */
+    private static PatroniRun switchoversAndACrash(PatroniLab p, String label) throws Exception {
+        assertThat(p.psqlThroughVip()).as("psql through the VIP after bootstrap").isEqualTo("n1 primary");
+        p.record();
+        for (String target : new String[] {"n2", "n3", "n1"}) {
+            p.switchover(target);
+            assertThat(p.psqlThroughVip()).as("psql through the VIP after the switchover to " + target)
+                    .isEqualTo(target + " primary");
+        }
+        p.crashLeader();
+        assertThat(p.psqlThroughVip()).as("psql through the VIP after n1 crashed").isEqualTo(p.leader() + " primary");
+        PatroniRun run = p.finish(label);
+        System.out.print(run.describe());
+        return run;
     }
 }
