@@ -86,22 +86,7 @@ public final class VipManager implements AutoCloseable {
         Transitions transitions = new Transitions(config.virtualAddress(), config.triggerValue(),
                 Clock.system(ZoneOffset.UTC), listeners);
         this.promoteCheck = config.promoteCheck().map(PromoteCheck::http).orElse(null);
-        Confirmer confirmer = new Confirmer() {
-            @Override
-            public void requestConfirm(long ticket) {
-                VipManager.this.requestConfirm(ticket);
-            }
-
-            @Override
-            public void reconnect(String why) {
-                dcs.reconnect(why);
-            }
-
-            @Override
-            public boolean namesTheLeader() {
-                return dcs.namesTheLeader();
-            }
-        };
+        Confirmer confirmer = Confirmer.of(dcs, this::requestConfirm);
         this.machine = new VipStateMachine(config, ticker, addressCalls, confirmer, this::watchSuccessor,
                 transitions, promoteCheck == null ? null : this::askPromoted);
         loop.attach(machine);

@@ -1,5 +1,8 @@
 package org.vip4j.internal;
 
+import java.util.function.LongConsumer;
+import org.vip4j.spi.DcsClient;
+
 /**
  * Asks the DCS for a linearizable read, off the loop thread; the result comes back through
  * {@link VipStateMachine#onConfirmed}.
@@ -18,5 +21,25 @@ public interface Confirmer {
     /** See {@code DcsClient.namesTheLeader}. */
     default boolean namesTheLeader() {
         return true;
+    }
+
+    /** Confirmations asked through {@code requests}; reconnect hints and what the DCS can name go to {@code dcs}. */
+    static Confirmer of(DcsClient dcs, LongConsumer requests) {
+        return new Confirmer() {
+            @Override
+            public void requestConfirm(long ticket) {
+                requests.accept(ticket);
+            }
+
+            @Override
+            public void reconnect(String why) {
+                dcs.reconnect(why);
+            }
+
+            @Override
+            public boolean namesTheLeader() {
+                return dcs.namesTheLeader();
+            }
+        };
     }
 }

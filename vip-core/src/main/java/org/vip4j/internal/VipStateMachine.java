@@ -26,11 +26,6 @@ public final class VipStateMachine {
 
     private static final long NEVER = Long.MAX_VALUE;
     /**
-     * How long a link stays down before it is worth a WARN: the kernel reports an interface that is being deleted
-     * as down first, and the deletion is the news.
-     */
-    static final long LINK_WARN_DELAY_MS = 250;
-    /**
      * The period of the old holder's successor watch during a handover: how often an IPv6 watch sends its
      * duplicate-address probe (the next holder's kernel defends the address to all nodes, an announcement) and how
      * often any watch checks whether it was closed. IPv4 only listens for the next holder's gratuitous ARP.
@@ -60,9 +55,7 @@ public final class VipStateMachine {
     private long lastObservedRevision;
     private long nextReconcileAt;
     private long retryAt = NEVER;
-    private LinkState link = LinkState.UP;
-    /** When a link that went down is worth a WARN: a deletion reports itself as down first, and only once. */
-    private long linkWarnAt = NEVER;
+    private final LinkTracker link = new LinkTracker();
     private long handoffTickets;
 
     public VipStateMachine(VipConfig config, Ticker clock, AddressCalls address, Confirmer confirmer,
@@ -96,7 +89,7 @@ public final class VipStateMachine {
             return NEVER;
         }
         long next = Math.min(Math.min(nextReconcileAt, handoff.nextWakeAt()),
-                Math.min(Math.min(retryAt, linkWarnAt), acquisition.nextAttemptAt()));
+                Math.min(Math.min(retryAt, link.warnAt()), acquisition.nextAttemptAt()));
         if (wantsConfirms()) {
             next = Math.min(next, keepalive.nextWakeAt());
         }
@@ -217,15 +210,9 @@ public final class VipStateMachine {
         }
         String name = config.interfaceName();
         switch (change.kind()) {
-            case LINK_DOWN -> {
-                if (link == LinkState.UP) {
-                    link = LinkState.DOWN;
-                    linkWarnAt = clock.millis() + LINK_WARN_DELAY_MS;
-                }
-            }
+            case LINK_DOWN -> link.down(clock.millis());
             case INTERFACE_REMOVED -> {
-                link = LinkState.MISSING;
-                linkWarnAt = NEVER;
+                link.removed();
                 out.warn("interface " + name + " was deleted" + (isLeaderMe()
                         ? ", and the VIP with it; it goes back on as soon as " + name + " exists and is up again"
                         : ""));
@@ -237,11 +224,9 @@ public final class VipStateMachine {
                 }
             }
             case LINK_UP -> {
-                if (linkWarnAt != NEVER) {
-                    out.debug("the link of " + name + " was down for less than " + LINK_WARN_DELAY_MS + " ms");
+                if (link.up()) {
+                    out.debug("the link of " + name + " was down for less than " + LinkTracker.WARN_DELAY_MS + " ms");
                 }
-                linkWarnAt = NEVER;
-                link = LinkState.UP;
                 reconcile(); // IPv6 addresses go with the link unless keep_addr_on_down is set
                 if (state == VipState.HOLDING && vipHeld && !handoff.active()) {
                     try {
@@ -298,8 +283,7 @@ public final class VipStateMachine {
                 default -> { }
             }
         }
-        if (now >= linkWarnAt) {
-            linkWarnAt = NEVER;
+        if (link.warnDue(now)) {
             out.warn("interface " + config.interfaceName() + " lost its link (no carrier)"
                     + (vipHeld ? "; the VIP stays and is announced again when the link is back" : ""));
         }
@@ -534,20 +518,20 @@ public final class VipStateMachine {
         try {
             present = address.isPresent();
         } catch (IOException e) {
-            if (link == LinkState.UP) {
+            if (link.state() == LinkState.UP) {
                 out.warn("reconcile: cannot check " + config.virtualAddress() + ": " + e.getMessage());
             } else {
-                out.debug("reconcile: cannot check " + config.virtualAddress() + " (interface " + link + "): "
+                out.debug("reconcile: cannot check " + config.virtualAddress() + " (interface " + link.state() + "): "
                         + e.getMessage());
             }
-            if (vipHeld && link == LinkState.MISSING) {
+            if (vipHeld && link.state() == LinkState.MISSING) {
                 lostWithTheInterface();
             }
             return;
         }
         out.trace("reconcile: VIP is " + (present ? "present" : "absent") + ", must be "
                 + (vipHeld ? "present" : "absent"));
-        if (vipHeld && !present && link != LinkState.UP) {
+        if (vipHeld && !present && link.state() != LinkState.UP) {
             lostWithTheInterface();
         } else if (vipHeld && !present) {
             vipHeld = false;
@@ -570,18 +554,19 @@ public final class VipStateMachine {
     private void lostWithTheInterface() {
         vipHeld = false;
         retryAt = clock.millis() + retryMs;
-        transition(state == VipState.DCS_LOST ? VipState.DCS_LOST : VipState.STANDBY, Kind.RECONCILED, "VIP gone from " + config.interfaceName() + " with its link ("
-                + link + "); re-added as soon as the interface is up again");
+        transition(state == VipState.DCS_LOST ? VipState.DCS_LOST : VipState.STANDBY, Kind.RECONCILED,
+                "VIP gone from " + config.interfaceName() + " with its link (" + link.state() + "); re-added as soon "
+                        + "as the interface is up again");
     }
 
     /** While rtnetlink says the interface is gone: whether it still is (a lost notification must not strand us). */
     private boolean interfaceStillMissing() {
-        if (link != LinkState.MISSING) {
+        if (link.state() != LinkState.MISSING) {
             return false;
         }
         try {
             address.isPresent();
-            link = LinkState.UP; // it exists again and its news was lost: act as on its return
+            link.foundAgain(); // it exists again and its news was lost: act as on its return
             return false;
         } catch (IOException e) {
             out.debug("interface " + config.interfaceName() + " still missing (" + e.getMessage() + "); checking again"

@@ -58,22 +58,7 @@ final class Harness implements AutoCloseable {
         Transitions transitions = new Transitions(vip, node, clock, listeners,
                 (level, line) -> logLines.add(level + " " + line));
         this.calls = new AddressCalls(net, vip, config.takeoverTimeout());
-        Confirmer confirmer = new Confirmer() {
-            @Override
-            public void requestConfirm(long ticket) {
-                confirm(ticket);
-            }
-
-            @Override
-            public void reconnect(String why) {
-                dcs.reconnect(why);
-            }
-
-            @Override
-            public boolean namesTheLeader() {
-                return dcs.namesTheLeader();
-            }
-        };
+        Confirmer confirmer = Confirmer.of(dcs, this::confirm);
         this.machine = new VipStateMachine(config, clock, calls, confirmer, this::watchSuccessor, transitions,
                 config.promoteCheck().isPresent() ? this::askPromoted : null);
         loop.attach(machine);

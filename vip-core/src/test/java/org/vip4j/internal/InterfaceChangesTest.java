@@ -76,7 +76,7 @@ class InterfaceChangesTest {
             h.run();
             assertThat(h.logLines).as("a deletion starts as a link down: the WARN waits a moment")
                     .noneMatch(l -> l.contains("lost its link"));
-            h.advance(Duration.ofMillis(VipStateMachine.LINK_WARN_DELAY_MS));
+            h.advance(Duration.ofMillis(LinkTracker.WARN_DELAY_MS));
             assertThat(h.net.count(ANNOUNCE)).as("nothing to announce into a dead link").isEqualTo(announced);
             assertThat(h.logLines).anyMatch(l -> l.startsWith("WARN") && l.contains("eth0 lost its link"));
             h.net.link(true);
