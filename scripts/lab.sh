@@ -13,8 +13,13 @@
 #   scripts/lab.sh if-del N | if-add N   delete node N's eth0 (with its addresses) / create it again (new index)
 #   scripts/lab.sh rogue-up|rogue-down    a foreign host on the bridge that owns the VIP / remove it
 #   scripts/lab.sh vip-add N | vip-del N  add or remove the VIP by hand on node N, behind vip4j's back
+#   scripts/lab.sh put-via N KEY VALUE    write a key through etcd member N (LAB_ETCD_COLOCATED only)
+#   scripts/lab.sh member-stop N | member-start N   stop etcd member N (SIGTERM, data kept) / start it again
 #
 # LAB_ETCD_V2=1 also serves etcd's v2 API (for vip-manager 1.0.2, which speaks nothing else).
+# LAB_ETCD_COLOCATED=1 runs etcd as many Patroni clusters do: a 3-member cluster, member eN on node nN at
+# 198.51.100.1N:2379, and no etcd on the DCS host. Each node resolves etcd1..etcd3 through /etc/netns/<ns>/hosts
+# (a name server at 127.0.0.1 inside the namespace answers nothing, so no other name ever resolves).
 # LAB (default vip4jlab) prefixes every name, so labs of parallel runs never meet. Addresses: 198.51.100.10 etcd,
 # .11-.13 nodes n1-n3, .20 client, .100/24 the VIP.
 set -euo pipefail
@@ -43,8 +48,20 @@ add_host() { # role address
 
 b64() { printf %s "$1" | base64 -w0; }
 
-gateway() { # path json
-  ip netns exec "$(host_ns dcs)" curl -sS --max-time 5 -X POST "http://127.0.0.1:2379$1" -d "$2"
+gateway() { # path json [member]: the DCS host's etcd, or a co-located member (the first healthy one unless given)
+  if [ -z "${3:-}" ] && colocated; then
+    for n in 1 2 3; do
+      if ip netns exec "$(host_ns dcs)" curl -s --max-time 1 "http://198.51.100.1$n:2379/health" | grep -q true; then
+        gateway "$1" "$2" "$n"
+        return
+      fi
+    done
+    echo "lab.sh: no healthy etcd member" >&2
+    return 1
+  fi
+  local at=127.0.0.1
+  [ -z "${3:-}" ] || at=198.51.100.1$3
+  ip netns exec "$(host_ns dcs)" curl -sS --fail --max-time 5 -X POST "http://$at:2379$1" -d "$2"
 }
 
 up() {
@@ -60,7 +77,54 @@ up() {
   add_host n2 198.51.100.12
   add_host n3 198.51.100.13
   add_host client 198.51.100.20
-  start_etcd
+  if [ -n "${LAB_ETCD_COLOCATED:-}" ]; then
+    touch "$STATE/colocated"
+    for n in 1 2 3; do
+      mkdir -p "/etc/netns/$(host_ns "n$n")"
+      printf '127.0.0.1 localhost\n198.51.100.11 etcd1\n198.51.100.12 etcd2\n198.51.100.13 etcd3\n' \
+        >"/etc/netns/$(host_ns "n$n")/hosts"
+      echo "nameserver 127.0.0.1" >"/etc/netns/$(host_ns "n$n")/resolv.conf"
+    done
+    for n in 1 2 3; do start_member "$n"; done
+    for n in 1 2 3; do await_member "$n"; done
+  else
+    start_etcd
+  fi
+}
+
+colocated() { [ -f "$STATE/colocated" ]; }
+
+# N: member eN in node nN's namespace; the initial cluster only matters on its first start. With --pre-vote (3.5's
+# default; 3.4's is off) a member that was cut off rejoins without forcing an election: without it, the heal cost the
+# cluster about 1.3 s without a leader in the lab, and a holder that confirmed just before would keep the VIP only
+# if that election ends within its lease
+start_member() {
+  local ip=198.51.100.1$1
+  ip netns exec "$(host_ns "n$1")" "$ETCD" --name "e$1" --data-dir "$ETCD_DATA$1" \
+    --listen-client-urls "http://$ip:2379,http://127.0.0.1:2379" --advertise-client-urls "http://$ip:2379" \
+    --listen-peer-urls "http://$ip:2380" --initial-advertise-peer-urls "http://$ip:2380" \
+    --initial-cluster e1=http://198.51.100.11:2380,e2=http://198.51.100.12:2380,e3=http://198.51.100.13:2380 \
+    --initial-cluster-token "$LAB" --initial-cluster-state new --pre-vote >>"$STATE/etcd$1.log" 2>&1 &
+  echo $! >"$STATE/etcd$1.pid"
+}
+
+await_member() { # N: member eN answers /health with a leader (etcd's /health is false without one)
+  for _ in $(seq 1 200); do
+    if ip netns exec "$(host_ns "n$1")" curl -s --max-time 1 http://127.0.0.1:2379/health | grep -q true; then
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "lab.sh: etcd member e$1 did not become healthy; see $STATE/etcd$1.log" >&2
+  exit 1
+}
+
+stop_member() {
+  local pidfile=$STATE/etcd$1.pid
+  [ -f "$pidfile" ] || return 0
+  kill "$(cat "$pidfile")" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.05; done
+  rm -f "$pidfile"
 }
 
 start_etcd() {
@@ -112,13 +176,18 @@ down() {
   # shellcheck disable=SC2086 # a list of paths without spaces
   [ -z "${segments// /}" ] || rm -f $segments
   # LAB_LOGS: where a test keeps the lab's logs; etcd's is the only one that lives in the state directory
-  if [ -n "${LAB_LOGS:-}" ] && [ -f "$STATE/etcd.log" ]; then cp "$STATE/etcd.log" "$LAB_LOGS/" || true; fi
-  rm -rf "$STATE" "$ETCD_DATA"
+  if [ -n "${LAB_LOGS:-}" ]; then cp "$STATE"/etcd*.log "$LAB_LOGS/" 2>/dev/null || true; fi
+  rm -rf "$STATE" "$ETCD_DATA" "$ETCD_DATA"1 "$ETCD_DATA"2 "$ETCD_DATA"3 \
+    "/etc/netns/$(host_ns n1)" "/etc/netns/$(host_ns n2)" "/etc/netns/$(host_ns n3)"
+  rmdir /etc/netns 2>/dev/null || true # only if the lab made it and nothing else is in it
 }
 
 case "${1:-}" in
   up) up ;;
   down) down ;;
+  put-via) gateway /v3/kv/put "{\"key\":\"$(b64 "$3")\",\"value\":\"$(b64 "$4")\"}" "$2" >/dev/null ;;
+  member-stop) stop_member "$2" ;;
+  member-start) start_member "$2"; await_member "$2" ;;
   put) gateway /v3/kv/put "{\"key\":\"$(b64 "$2")\",\"value\":\"$(b64 "$3")\"}" >/dev/null ;;
   del) gateway /v3/kv/deleterange "{\"key\":\"$(b64 "$2")\"}" >/dev/null ;;
   holders)
@@ -144,5 +213,5 @@ case "${1:-}" in
   rogue-down) ip netns delete "$(host_ns rogue)" ;;
   vip-add) ip -n "$(host_ns "n$2")" addr add "$VIP/24" dev eth0 ;;
   vip-del) ip -n "$(host_ns "n$2")" addr del "$VIP/24" dev eth0 ;;
-  *) sed -n '2,14p' "$0"; exit 2 ;;
+  *) sed -n '2,22p' "$0"; exit 2 ;;
 esac

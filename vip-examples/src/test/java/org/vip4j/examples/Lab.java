@@ -23,6 +23,10 @@ final class Lab implements AutoCloseable {
     static final String VIP = "198.51.100.100";
     static final String KEY = "/service/e2e/leader";
 
+    /** The co-located lab's endpoints: the three members by host name, and one name that resolves nowhere. */
+    static final String ENDPOINTS_BY_NAME =
+            "http://etcd1:2379,http://etcd2:2379,http://etcd3:2379,http://etcd-retired:2379";
+
     private final String name = "v4e" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     private final Path root = Path.of("").toAbsolutePath().getParent();
     private final Path script = root.resolve("scripts/lab.sh");
@@ -31,6 +35,7 @@ final class Lab implements AutoCloseable {
     private final Map<Integer, Process> nodes = new HashMap<>();
     private final Thread hook = new Thread(this::down, "lab-cleanup");
     private boolean etcdV2;
+    private boolean colocated;
 
     private Lab() throws IOException {
         this.logs = Files.createDirectories(root.resolve("vip-examples/target/e2e-logs/" + name));
@@ -43,6 +48,18 @@ final class Lab implements AutoCloseable {
 
     /** A lab whose etcd also serves the v2 API (for vip-manager 1.0.2). */
     static Lab up(boolean etcdV2) throws Exception {
+        return up(etcdV2, false);
+    }
+
+    /**
+     * A lab with etcd on the database nodes: a 3-member cluster, member N in node N's namespace, found by the
+     * launchers under the host names etcd1..etcd3 ({@link #ENDPOINTS_BY_NAME}).
+     */
+    static Lab upColocated() throws Exception {
+        return up(false, true);
+    }
+
+    private static Lab up(boolean etcdV2, boolean colocated) throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("end-to-end tests need root (network namespaces); run ./scripts/test.sh "
                     + "as root");
@@ -52,6 +69,7 @@ final class Lab implements AutoCloseable {
             throw new IllegalStateException(lab.jar + " is missing: these tests run in `mvn verify` after package");
         }
         lab.etcdV2 = etcdV2;
+        lab.colocated = colocated;
         Runtime.getRuntime().addShutdownHook(lab.hook);
         lab.script("up");
         return lab;
@@ -106,7 +124,7 @@ final class Lab implements AutoCloseable {
         env.put("VIP_INTERFACE", "eth0");
         env.put("VIP_TRIGGER_KEY", KEY);
         env.put("VIP_TRIGGER_VALUE", "n" + n);
-        env.put("VIP_DCS_ENDPOINTS", "http://198.51.100.10:2379");
+        env.put("VIP_DCS_ENDPOINTS", colocated ? ENDPOINTS_BY_NAME : "http://198.51.100.10:2379");
         Process p = pb.start();
         nodes.put(n, p);
         return p;
@@ -147,7 +165,10 @@ final class Lab implements AutoCloseable {
         return read(logs.resolve("n" + n + ".log"));
     }
 
-    /** Runs a lab.sh fault control: etcd-stop, etcd-start, cut N, heal N, rogue-up, rogue-down, vip-add N, vip-del N. */
+    /**
+     * Runs a lab.sh fault control: etcd-stop, etcd-start, cut N, heal N, rogue-up, rogue-down, vip-add N, vip-del N,
+     * member-stop N, member-start N.
+     */
     void control(String... args) throws Exception {
         script(args);
     }
@@ -171,6 +192,11 @@ final class Lab implements AutoCloseable {
 
     void put(String value) throws Exception {
         script("put", KEY, value);
+    }
+
+    /** Writes the key through etcd member {@code member} of a co-located lab (the majority's side, say). */
+    void putVia(int member, String value) throws Exception {
+        script("put-via", String.valueOf(member), KEY, value);
     }
 
     void delete() throws Exception {
@@ -240,6 +266,9 @@ final class Lab implements AutoCloseable {
         pb.environment().put("LAB_LOGS", logs.toString());
         if (etcdV2) {
             pb.environment().put("LAB_ETCD_V2", "1");
+        }
+        if (colocated) {
+            pb.environment().put("LAB_ETCD_COLOCATED", "1");
         }
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

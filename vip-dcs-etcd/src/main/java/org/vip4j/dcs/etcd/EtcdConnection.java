@@ -4,9 +4,11 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -27,12 +29,15 @@ final class EtcdConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdConnection.class);
     /** At most one rebuild in this period, so a flapping endpoint cannot churn channels. */
     private static final long MIN_REBUILD_GAP_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final long REBUILD_LOG_GAP_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final VipConfig config;
     private final List<URI> endpoints;
     private volatile Client client;
     private volatile int generation;
     private long lastRebuild = System.nanoTime();
+    private long rebuildLoggedAt = System.nanoTime() - REBUILD_LOG_GAP_NANOS;
+    private int rebuildsUnlogged;
     private boolean closed;
 
     EtcdConnection(VipConfig config) {
@@ -68,14 +73,25 @@ final class EtcdConnection implements AutoCloseable {
         }
         // the probe runs without the lock: it can take up to 500 ms, and reconnect() is called from a manager's
         // decision thread (which waited 24-63 ms behind it in the lab, its confirmation with it)
+        int rebuilds;
         synchronized (this) {
             if (!mayRebuild()) {
                 return false;
             }
             rebuild();
+            rebuildsUnlogged++;
+            if (System.nanoTime() - rebuildLoggedAt < REBUILD_LOG_GAP_NANOS) {
+                return true;
+            }
+            rebuildLoggedAt = System.nanoTime();
+            rebuilds = rebuildsUnlogged;
+            rebuildsUnlogged = 0;
         }
-        LOG.info("etcd {}: reachable again but the gRPC channel was not ready; rebuilt the client to skip its "
-                + "reconnect backoff", describe());
+        // a member cut off from its quorum accepts connections and answers nothing: then this repeats every
+        // second for as long as the partition lasts, and one line per half minute says so
+        LOG.info("etcd {}: calls failed while an endpoint accepts TCP connections (a stale channel, or a member "
+                + "without quorum); rebuilt the client, so gRPC's reconnect backoff cannot delay recovery ({} "
+                + "rebuild(s) since the last such line)", describe(), rebuilds);
         return true;
     }
 
@@ -92,6 +108,22 @@ final class EtcdConnection implements AutoCloseable {
         rebuild();
         LOG.info("etcd {}: {}; reconnecting at once rather than after TCP's retransmission backoff ({} us)",
                 describe(), why, (System.nanoTime() - start) / 1_000);
+    }
+
+    /**
+     * Names, once, each endpoint whose host name does not resolve here: the client serves from the others and
+     * would otherwise never say why one of them is not used. Blocks on the name service: call it off the
+     * decision path.
+     */
+    void warnUnresolvable() {
+        for (URI u : endpoints) {
+            try {
+                InetAddress.getAllByName(u.getHost());
+            } catch (UnknownHostException e) {
+                LOG.warn("etcd endpoint host {} does not resolve on this host ({}); the other endpoints of {} serve "
+                        + "meanwhile", u.getHost(), e.getMessage(), describe());
+            }
+        }
     }
 
     private synchronized boolean mayRebuild() {

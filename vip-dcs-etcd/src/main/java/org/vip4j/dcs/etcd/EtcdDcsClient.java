@@ -49,6 +49,7 @@ final class EtcdDcsClient implements DcsClient {
                 config.etcdUser().orElse("none"), config.etcdCaFile().map(Object::toString)
                         .orElse(config.dcsEndpoints().stream().anyMatch(u -> "https".equals(u.getScheme()))
                                 ? "system trust store" : "off"));
+        executor.execute(connection::warnUnresolvable);
     }
 
     @Override
@@ -79,16 +80,13 @@ final class EtcdDcsClient implements DcsClient {
 
     @Override
     public CompletableFuture<LeaderObservation> confirm(String key, Duration timeout) {
-        CompletableFuture<LeaderObservation> read;
-        try {
-            read = connection.client().getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8))
-                    .thenApply(r -> {
-                        onExecutor(() -> confirmedOnExecutor(key, r));
-                        return Observations.of(r);
-                    });
-        } catch (RuntimeException e) {
-            read = CompletableFuture.failedFuture(e);
-        }
+        ByteSequence k = ByteSequence.from(key, StandardCharsets.UTF_8);
+        CompletableFuture<LeaderObservation> read = HedgedRead.start(() -> connection.client().getKVClient().get(k),
+                timeout.toMillis() / 2, executor)
+                .thenApply(r -> {
+                    onExecutor(() -> confirmedOnExecutor(key, r));
+                    return Observations.of(r);
+                });
         return read
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((obs, err) -> {

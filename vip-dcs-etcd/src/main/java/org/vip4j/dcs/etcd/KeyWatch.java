@@ -69,6 +69,8 @@ final class KeyWatch {
     private long progressAskedAt = NONE;
     private long confirmedAt = NONE;
     private GetResponse suspect;
+    /** Why the last watch stream ended, until the read after it answers or fails. */
+    private String streamEnded;
     private int ticksSinceRead;
     private volatile boolean closed;
 
@@ -123,7 +125,10 @@ final class KeyWatch {
                 return;
             }
             if (err != null) {
-                unreachable(Observations.reason(err));
+                String ended = streamEnded;
+                streamEnded = null;
+                unreachable(ended == null ? Observations.reason(err)
+                        : "the watch ended (" + ended + ") and a read failed: " + Observations.reason(err));
                 if (connection.rebuildIfReachable()) {
                     executor.execute(this::resync); // a fresh channel: no reason to wait for the next tick
                 }
@@ -136,7 +141,11 @@ final class KeyWatch {
             lastRevision = Math.max(lastRevision, revision);
             if (restored) {
                 LOG.info("etcd {}: reachable again; key {} read at revision {}", connection.describe(), key, revision);
+            } else if (streamEnded != null) {
+                LOG.info("etcd {}: the watch of {} ended ({}); read it again at revision {} and watching on",
+                        connection.describe(), key, streamEnded, revision);
             }
+            streamEnded = null;
             deliver(obs, restored);
             openWatcher(revision + 1);
         }, executor);
@@ -321,7 +330,10 @@ final class KeyWatch {
             resync();
             return;
         }
-        unreachable(Observations.reason(error));
+        // an ended stream is not an outage yet: a member of a cluster that stops (a rolling restart) ends the
+        // streams it served while the others answer. Only a read that fails too is news for the managers
+        streamEnded = Observations.reason(error);
+        resync();
     }
 
     /** The watch cannot be trusted any more: say so, drop it, and give gRPC a fresh channel if etcd answers TCP. */
