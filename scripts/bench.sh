@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks in the namespace lab; writes docs/benchmark.md and docs/benchmark.png.
-# Usage: scripts/bench.sh [switches=50] [PART...]   (all parts: about 30 min at 50 switches on 2 cores)
+# Usage: scripts/bench.sh [switches=50] [PART...]   (all parts: about 55 min at 50 switches on 2 cores)
 #
 # Each part is one Java class under vip-examples/src/test that prints its own Markdown section ("## ...") into
 # docs/bench/PART.md; docs/benchmark.md is the header plus every part's latest section, so naming parts reruns
@@ -9,6 +9,7 @@
 #   IdleBench        one VIP, holder and standby, 60 s idle: CPU, RSS, threads, etcd requests (and vip-manager's)
 #   ScaleBench       one launcher with 100 VIPs, all keys moved in one etcd transaction
 #   PatroniBench     Patroni 3.0.2 + PostgreSQL 15: the client's switchover/failover outage per setup
+#   SoakBench        10,000 random switches, etcd restarted every 1,000: RSS, heap, threads, FDs per minute (~21 min)
 # A new part is one more `section` line below. Measurements hold /tmp/vip4j-bench.lock, Maven
 # /tmp/vip4j-mvn.lock, so that runs sharing this machine do not skew each other's figures.
 set -euo pipefail
@@ -44,7 +45,8 @@ section SideBySideBench "$switches" ../docs/benchmark.png
 section IdleBench 60
 section ScaleBench 10 100
 section PatroniBench 5 2
-for part in SideBySideBench IdleBench ScaleBench PatroniBench; do
+section SoakBench 10000 1000 ../docs/soak.png
+for part in SideBySideBench IdleBench ScaleBench PatroniBench SoakBench; do
   [ -f "docs/bench/$part.md" ] && { cat "docs/bench/$part.md"; echo; } >> "$out.tmp"
 done
 mv "$out.tmp" "$out"

@@ -41,7 +41,8 @@ class RapidSwitchesIT {
             long seed = Long.getLong("vip4j.seed", System.nanoTime());
             Path writes = lab.logs().resolve("writes.log");
             Path done = lab.logs().resolve("writes-done.log");
-            Path script = writeScript(lab.logs().resolve("switches.sh"), writes, done, new Random(seed));
+            Path script = lab.logs().resolve("switches.sh");
+            writeScript(script, writes, done, new Random(seed), SWITCHES, "n1");
             Process writer = new ProcessBuilder("ip", "netns", "exec", lab.name() + "-dcs", "bash", script.toString())
                     .redirectErrorStream(true).redirectOutput(lab.logs().resolve("writer.log").toFile()).start();
             assertThat(writer.waitFor(10, TimeUnit.MINUTES)).as("writer finished").isTrue();
@@ -54,10 +55,16 @@ class RapidSwitchesIT {
         }
     }
 
-    private static Path writeScript(Path script, Path writes, Path done, Random random) throws Exception {
+    /**
+     * Writes a bash script of {@code switches} key writes, each naming one of the two nodes that {@code from} (then
+     * the previous write) does not, with random gaps of 0 to 200 ms; each write stamped into {@code writes} before
+     * and {@code done} after. Returns the node the last write names.
+     */
+    static String writeScript(Path script, Path writes, Path done, Random random, int switches, String from)
+            throws Exception {
         StringBuilder sb = new StringBuilder("#!/bin/bash\nset -e\n");
-        String current = "n1";
-        for (int i = 0; i < SWITCHES; i++) {
+        String current = from;
+        for (int i = 0; i < switches; i++) {
             List<String> others = new ArrayList<>(List.of("n1", "n2", "n3"));
             others.remove(current);
             current = others.get(random.nextInt(2));
@@ -72,7 +79,7 @@ class RapidSwitchesIT {
             sb.append(String.format("sleep 0.%03d%n", gap));
         }
         Files.writeString(script, sb.toString());
-        return script;
+        return current;
     }
 
     private static void analyse(Lab lab, long seed, List<SwitchTimeline.Write> writes, List<SwitchTimeline.Write> done)
