@@ -16,7 +16,8 @@ final class HedgedRead<T> {
 
     private final Supplier<CompletableFuture<T>> read;
     private final CompletableFuture<T> answer = new CompletableFuture<>();
-    private int sent;
+    /** Reads sent or claimed; the first goes out in {@link #start}. */
+    private int sent = 1;
     private int failed;
 
     private HedgedRead(Supplier<CompletableFuture<T>> read) {
@@ -37,19 +38,22 @@ final class HedgedRead<T> {
     }
 
     private void hedge() {
-        synchronized (this) {
-            if (answer.isDone() || sent > 1) {
-                return;
-            }
+        if (claimSecond()) {
+            send();
         }
-        send();
+    }
+
+    /** Whether the second read is still to be sent; the hedge and the first read's failure race for it. */
+    private synchronized boolean claimSecond() {
+        if (answer.isDone() || sent > 1) {
+            return false;
+        }
+        sent++;
+        return true;
     }
 
     private void send() {
         CompletableFuture<T> f;
-        synchronized (this) {
-            sent++;
-        }
         try {
             f = read.get();
         } catch (RuntimeException e) {
@@ -65,17 +69,19 @@ final class HedgedRead<T> {
     }
 
     private void failedWith(Throwable err) {
-        boolean again;
+        boolean resend;
         synchronized (this) {
             failed++;
-            again = sent == 1;
-            if (!again && failed == sent) {
+            // the first failed outright (a member stopping, say): the second need not wait for the hedge
+            resend = sent == 1 && !answer.isDone();
+            if (resend) {
+                sent++;
+            } else if (failed == sent) {
                 answer.completeExceptionally(err);
-                return;
             }
         }
-        if (again) {
-            send(); // the first failed outright (a member stopping, say): the second need not wait
+        if (resend) {
+            send();
         }
     }
 }

@@ -71,6 +71,21 @@ class HedgedReadTest {
     }
 
     @Test
+    void afterTheHedgeOnlyBothFailuresFailAndNoThirdIsSent() throws Exception {
+        CompletableFuture<String> answer = HedgedRead.start(this::read, 20, scheduler);
+        CompletableFuture.runAsync(() -> {
+            while (sent() < 2) {
+                Thread.onSpinWait();
+            }
+        }).get(5, TimeUnit.SECONDS);
+        sentRead(0).completeExceptionally(new IllegalStateException("deadline"));
+        assertThat(answer).isNotDone();
+        sentRead(1).completeExceptionally(new IllegalStateException("no leader"));
+        assertThat(answer).isCompletedExceptionally();
+        assertThat(sent()).isEqualTo(2);
+    }
+
+    @Test
     void aReadThatThrowsCountsAsFailed() throws Exception {
         int[] calls = {0};
         CompletableFuture<String> answer = HedgedRead.start(() -> {
