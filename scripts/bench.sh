@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks in the namespace lab; writes docs/benchmark.md and docs/benchmark.png.
-# Usage: scripts/bench.sh [switches=50] [PART...]   (all parts: about 55 min at 50 switches on 2 cores)
+# Usage: scripts/bench.sh [switches=50] [PART...]   (all parts: about 60 min at 50 switches on 2 cores)
 #
 # Each part is one Java class under vip-examples/src/test that prints its own Markdown section ("## ...") into
 # docs/bench/PART.md; docs/benchmark.md is the header plus every part's latest section, so naming parts reruns
@@ -8,6 +8,7 @@
 #   SideBySideBench  vip4j vs vip-manager 1.0.2: switches, GARP at the client, start-up, idle cost, the PNG
 #   IdleBench        one VIP, holder and standby, 60 s idle: CPU, RSS, threads, etcd requests (and vip-manager's)
 #   ScaleBench       one launcher with 100 VIPs, all keys moved in one etcd transaction
+#   ScaleBench1000   the same with 1000 VIPs from 198.18.0.0/15, the keys moved by 10 transactions of 100
 #   PatroniBench     Patroni 3.0.2 + PostgreSQL 15: the client's switchover/failover outage per setup
 #   SoakBench        10,000 random switches, etcd restarted every 1,000: RSS, heap, threads, FDs per minute (~21 min)
 # A new part is one more `section` line below. Measurements hold /tmp/vip4j-bench.lock, Maven
@@ -26,10 +27,10 @@ out=docs/benchmark.md
 mkdir -p docs
 
 mkdir -p docs/bench
-section() { # CLASS ARGS...: runs one benchmark class (from vip-examples, as the lab expects) into docs/bench/CLASS.md
+section() { # PART CLASS ARGS...: runs one benchmark class (from vip-examples, as the lab expects) into docs/bench/PART.md
   if [ ${#parts[@]} -gt 0 ] && [[ " ${parts[*]} " != *" $1 "* ]]; then return 0; fi
   (cd vip-examples && flock /tmp/vip4j-bench.lock java -Djava.awt.headless=true \
-      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" "org.vip4j.examples.$1" "${@:2}") > "docs/bench/$1.md.tmp"
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" "org.vip4j.examples.$2" "${@:3}") > "docs/bench/$1.md.tmp"
   mv "docs/bench/$1.md.tmp" "docs/bench/$1.md"
 }
 
@@ -41,12 +42,13 @@ section() { # CLASS ARGS...: runs one benchmark class (from vip-examples, as the
   echo "(scripts/lab.sh); all times are wall-clock microseconds of the one kernel, shared by the writer and the monitors."
   echo
 } > "$out.tmp"
-section SideBySideBench "$switches" ../docs/benchmark.png
-section IdleBench 60
-section ScaleBench 10 100
-section PatroniBench 5 2
-section SoakBench 10000 1000 ../docs/soak.png
-for part in SideBySideBench IdleBench ScaleBench PatroniBench SoakBench; do
+section SideBySideBench SideBySideBench "$switches" ../docs/benchmark.png
+section IdleBench IdleBench 60
+section ScaleBench ScaleBench 10 100
+section ScaleBench1000 ScaleBench 10 1000
+section PatroniBench PatroniBench 5 2
+section SoakBench SoakBench 10000 1000 ../docs/soak.png
+for part in SideBySideBench IdleBench ScaleBench ScaleBench1000 PatroniBench SoakBench; do
   [ -f "docs/bench/$part.md" ] && { cat "docs/bench/$part.md"; echo; } >> "$out.tmp"
 done
 mv "$out.tmp" "$out"

@@ -16,6 +16,9 @@ import org.vip4j.internal.EventLoop;
 import org.vip4j.internal.ListenerRegistry;
 import org.vip4j.internal.PromoteCheck;
 import org.vip4j.internal.Providers;
+import org.vip4j.internal.SerialExecutor;
+import org.vip4j.internal.SharedByKey;
+import org.vip4j.internal.SharingKeys;
 import org.vip4j.internal.Ticker;
 import org.vip4j.internal.Transitions;
 import org.vip4j.internal.VipStateMachine;
@@ -37,8 +40,10 @@ import org.vip4j.spi.Subscription;
  * }</pre>
  *
  * <p>{@link #start()} works once. {@link #close()} is the only way out, is idempotent, removes the VIP (unless built
- * with {@link Builder#keepVipOnClose(boolean)}) and waits a bounded time. All decisions are taken by one loop
- * thread per manager; the methods here only post to it, so they may be called from any thread, listeners included.
+ * with {@link Builder#keepVipOnClose(boolean)}) and waits a bounded time. A manager's decisions are taken one at a
+ * time, in order, on the threads of its {@link VipRuntime} (by default {@link VipRuntime#shared()}, which every
+ * manager of the process shares); the methods here only post to it, so they may be called from any thread,
+ * listeners included.
  */
 public final class VipManager implements AutoCloseable {
 
@@ -48,12 +53,17 @@ public final class VipManager implements AutoCloseable {
 
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private final VipConfig config;
+    private final VipRuntime runtime;
     private final DcsClient dcs;
-    private final boolean ownsDcs;
+    /** null when the client was given to the builder (not ours to close). */
+    private final SharedByKey<SharingKeys.Dcs, DcsClient>.Lease dcsLease;
     private final AddressManager addressManager;
-    private final boolean ownsAddressManager;
+    /** null when the address manager was given to the builder. */
+    private final SharedByKey<SharingKeys.Address, AddressManager>.Lease addressLease;
     private final boolean keepVipOnClose;
     private final ListenerRegistry listeners = new ListenerRegistry();
+    /** Where listeners registered without an executor run: in order, off the decision threads. */
+    private final SerialExecutor events;
     private final EventLoop loop;
     private final AddressCalls addressCalls;
     private final VipStateMachine machine;
@@ -65,30 +75,33 @@ public final class VipManager implements AutoCloseable {
     private VipManager(Builder b) {
         this.config = b.config;
         this.keepVipOnClose = b.keepVipOnClose;
-        this.ownsDcs = b.dcsClient == null;
-        this.ownsAddressManager = b.addressManager == null;
-        this.addressManager = ownsAddressManager
-                ? Providers.addressManager(config.managerType()).create(config) : b.addressManager;
-        DcsClient client;
+        this.runtime = b.runtime == null ? VipRuntime.shared() : b.runtime;
+        if (runtime.isClosed()) {
+            throw new IllegalStateException("VipManager for " + config.virtualAddress() + ": its VipRuntime is closed");
+        }
+        this.addressLease = b.addressManager == null ? runtime.addressManager(config) : null;
+        this.addressManager = addressLease == null ? b.addressManager : addressLease.get();
         try {
-            client = ownsDcs ? Providers.dcs(config.dcsType()).create(config) : b.dcsClient;
+            this.dcsLease = b.dcsClient == null ? runtime.dcsClient(config) : null;
         } catch (RuntimeException e) {
-            if (ownsAddressManager) {
-                addressManager.close();
+            if (addressLease != null) {
+                addressLease.close();
             }
             throw e;
         }
-        this.dcs = client;
+        this.dcs = dcsLease == null ? b.dcsClient : dcsLease.get();
+        this.events = new SerialExecutor(runtime.threads().events());
         // every deadline on the monotonic ticker; wall time only stamps the events people read
         Ticker ticker = Ticker.system();
         this.loop = new EventLoop(ticker);
-        this.addressCalls = new AddressCalls(addressManager, config.virtualAddress(), config.takeoverTimeout());
+        this.addressCalls = new AddressCalls(addressManager, config.virtualAddress(), config.takeoverTimeout(),
+                runtime.threads().addressCalls());
         Transitions transitions = new Transitions(config.virtualAddress(), config.triggerValue(),
                 Clock.system(ZoneOffset.UTC), listeners);
         this.promoteCheck = config.promoteCheck().map(PromoteCheck::http).orElse(null);
         Confirmer confirmer = Confirmer.of(dcs, this::requestConfirm);
-        this.machine = new VipStateMachine(config, ticker, addressCalls, confirmer, this::watchSuccessor,
-                transitions, promoteCheck == null ? null : this::askPromoted);
+        this.machine = new VipStateMachine(config, ticker, addressCalls, this::askProbe, confirmer,
+                this::watchSuccessor, transitions, promoteCheck == null ? null : this::askPromoted);
         loop.attach(machine);
     }
 
@@ -98,7 +111,9 @@ public final class VipManager implements AutoCloseable {
 
     /**
      * Creates a DCS client for {@code config}'s {@code dcs-type} and DCS settings, to share among several managers
-     * (one per VIP) through {@link Builder#dcsClient}. The caller closes it after the managers.
+     * (one per VIP) through {@link Builder#dcsClient}. The caller closes it after the managers. Managers built without
+     * a client share one per distinct DCS configuration through their {@link VipRuntime} anyway; this is for callers
+     * that want the client's lifetime in their own hands.
      *
      * @throws VipConfigException when no provider, or more than one, answers to {@code dcs-type}
      */
@@ -117,7 +132,7 @@ public final class VipManager implements AutoCloseable {
                     + lifecycle.get().name().toLowerCase(java.util.Locale.ROOT) + "; a manager starts once");
         }
         addressCalls.warmUpReleaseOnClaim(VipStateMachine.HANDOVER_PROBE_EVERY, reportHandedOver(0));
-        loop.start("vip4j-loop-" + config.virtualAddress().host());
+        loop.start(runtime.threads());
         interfaceWatch = addressManager.watchInterface(config.interfaceName(),
                 change -> loop.post(() -> machine.onInterfaceChange(change)));
         watch = dcs.watch(config.triggerKey(), obs -> loop.post(() -> machine.onObservation(obs)));
@@ -138,9 +153,13 @@ public final class VipManager implements AutoCloseable {
         return loop.isRunning();
     }
 
-    /** Adds a listener called on the loop thread; it must not block. */
+    /**
+     * Adds a listener called with this manager's events in order, on the runtime's event threads (shared with the
+     * other managers' listeners, off the decision threads). A listener that blocks delays later events, never a
+     * decision; one that blocks for long should take an executor of its own.
+     */
     public void addListener(VipListener listener) {
-        listeners.add(listener, null);
+        listeners.add(listener, events);
     }
 
     /** Adds a listener called through {@code executor}; events stay in order if the executor runs tasks in order. */
@@ -154,7 +173,8 @@ public final class VipManager implements AutoCloseable {
 
     /**
      * Stops following the key and removes the VIP if this node holds it (unless built to keep it), waiting at most
-     * {@code takeover-timeout} plus one second. Idempotent; called from a listener it does not wait.
+     * {@code takeover-timeout} plus one second. Idempotent; called from a task of this manager's own loop (a listener
+     * given a direct executor) it does not wait.
      */
     @Override
     public void close() {
@@ -192,11 +212,11 @@ public final class VipManager implements AutoCloseable {
 
     private void releaseResources() {
         addressCalls.close();
-        if (ownsDcs) {
-            dcs.close();
+        if (dcsLease != null) {
+            dcsLease.close();
         }
-        if (ownsAddressManager) {
-            addressManager.close();
+        if (addressLease != null) {
+            addressLease.close();
         }
     }
 
@@ -219,6 +239,11 @@ public final class VipManager implements AutoCloseable {
 
     private AddressCalls.Released reportHandedOver(long ticket) {
         return (owner, failure) -> loop.post(() -> machine.onHandedOver(ticket, owner, failure));
+    }
+
+    private void askProbe(long ticket, Duration window) {
+        addressCalls.probeLater(window, (owner, failure) -> loop.post(() -> machine.onProbeAnswer(ticket, owner,
+                failure)));
     }
 
     /** Patroni's REST API answers from memory; a question that takes longer is as good as a "no". */
@@ -258,6 +283,7 @@ public final class VipManager implements AutoCloseable {
         private VipConfig config;
         private DcsClient dcsClient;
         private AddressManager addressManager;
+        private VipRuntime runtime;
         private boolean keepVipOnClose;
 
         private Builder() {
@@ -278,9 +304,21 @@ public final class VipManager implements AutoCloseable {
             return this;
         }
 
-        /** An address manager to use instead of creating one from {@code manager-type}. Not closed by the manager. */
+        /**
+         * An address manager to use instead of the runtime's (one per {@code manager-type} and interface, shared by
+         * the managers on it). Not closed by the manager.
+         */
         public Builder addressManager(AddressManager manager) {
             this.addressManager = Objects.requireNonNull(manager, "manager");
+            return this;
+        }
+
+        /**
+         * The runtime whose threads and DCS clients the manager uses (default {@link VipRuntime#shared()}); close
+         * the managers before it.
+         */
+        public Builder runtime(VipRuntime runtime) {
+            this.runtime = Objects.requireNonNull(runtime, "runtime");
             return this;
         }
 

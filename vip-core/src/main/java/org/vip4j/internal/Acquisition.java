@@ -47,6 +47,16 @@ final class Acquisition {
         PRIMARY
     }
 
+    /** Where this acquisition's conflict probe stands. */
+    private enum Probing {
+        /** None out: the next attempt that needs one sends it. */
+        IDLE,
+        /** A probe listens; its answer, or the deadline of its window plus takeover-timeout, wakes the acquisition. */
+        ASKED,
+        /** Answered: the next attempt judges {@link #probeAnswer}. */
+        ANSWERED
+    }
+
     private static final long NEVER = Long.MAX_VALUE;
     /** How soon a "not primary" answer is followed by the next question; Patroni promotes within tens of ms. */
     private static final long PROMOTE_POLL_MS = 20;
@@ -55,6 +65,7 @@ final class Acquisition {
     private final AddressCalls address;
     private final ConflictWatch conflict;
     private final PromoteAsker promoteAsker;
+    private final ProbeAsker probeAsker;
     private final Transitions out;
     private boolean explained;
     private boolean quickProbe;
@@ -62,12 +73,18 @@ final class Acquisition {
     private long nextAttemptAt = NEVER;
     private Promotion promotion = Promotion.UNKNOWN;
     private long promoteTicket;
+    private Probing probing = Probing.IDLE;
+    private Optional<String> probeAnswer = Optional.empty();
+    private long probeTicket;
+    private long probeGivesUpAt = NEVER;
 
     /** {@code promoteAsker} null: no promote-check. */
-    Acquisition(VipConfig config, AddressCalls address, PromoteAsker promoteAsker, Transitions out) {
+    Acquisition(VipConfig config, AddressCalls address, ProbeAsker probeAsker, PromoteAsker promoteAsker,
+                Transitions out) {
         this.config = config;
         this.address = address;
         this.conflict = new ConflictWatch(config.takeoverTimeout());
+        this.probeAsker = probeAsker;
         this.promoteAsker = promoteAsker;
         this.out = out;
     }
@@ -86,6 +103,25 @@ final class Acquisition {
         nextAttemptAt = NEVER;
         promotion = Promotion.UNKNOWN;
         promoteTicket++; // an answer still on its way is for this acquisition, not the next
+        probing = Probing.IDLE;
+        probeTicket++;
+    }
+
+    /**
+     * The conflict probe {@code ticket} answered ({@code failure} null when it could listen): true when it belongs to
+     * this acquisition, which is then due at once.
+     */
+    boolean probeAnswered(long now, long ticket, Optional<String> owner, String failure) {
+        if (ticket != probeTicket || probing != Probing.ASKED) {
+            return false;
+        }
+        if (failure != null) {
+            out.warn("conflict probe for " + config.virtualAddress() + " failed (" + failure + "); adding without it");
+        }
+        probing = Probing.ANSWERED;
+        probeAnswer = failure == null ? owner : Optional.empty();
+        nextAttemptAt = now;
+        return true;
     }
 
     /**
@@ -126,7 +162,19 @@ final class Acquisition {
     Outcome attempt(long now, Notices notices) {
         String tookOverFrom = null;
         if (!explained) {
-            Optional<String> owner = probe();
+            Optional<String> owner;
+            if (probing == Probing.IDLE) {
+                return probe(now);
+            } else if (probing == Probing.ANSWERED) {
+                owner = probeAnswer;
+            } else if (now < probeGivesUpAt) {
+                return waitForProbe(now);
+            } else {
+                out.warn("conflict probe for " + config.virtualAddress() + " did not answer within its window plus "
+                        + "takeover-timeout; adding without it");
+                owner = Optional.empty();
+            }
+            probing = Probing.IDLE;
             switch (conflict.judge(now, owner)) {
                 case FIRST_SEEN -> {
                     notices.notice(Kind.CONFLICT, owner.orElseThrow() + " answers for "
@@ -174,16 +222,19 @@ final class Acquisition {
         return new Outcome.Held(tookOverFrom);
     }
 
-    private Optional<String> probe() {
+    /** Sends a probe; its answer, or its deadline (window plus takeover-timeout, as the call's), wakes the attempt. */
+    private Outcome probe(long now) {
         Duration window = quickProbe ? AcquisitionCause.MISSING_PROBE_WINDOW : conflict.probeWindow();
         quickProbe = false; // once someone answered, the conflict procedure probes at its own pace
-        try {
-            return address.probe(window);
-        } catch (IOException e) {
-            out.warn("conflict probe for " + config.virtualAddress() + " failed (" + e.getMessage()
-                    + "); adding without it");
-            return Optional.empty();
-        }
+        probing = Probing.ASKED;
+        probeGivesUpAt = now + window.plus(config.takeoverTimeout()).toMillis();
+        probeAsker.ask(++probeTicket, window);
+        return waitForProbe(now);
+    }
+
+    /** As for the promote-check: wake each keepalive-period meanwhile, so what named this node stays confirmed. */
+    private Outcome waitForProbe(long now) {
+        return waitUntil(Math.min(probeGivesUpAt, now + config.keepalivePeriod().toMillis()));
     }
 
     private long promoteGivesUpAt() {

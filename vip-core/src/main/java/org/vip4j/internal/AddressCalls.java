@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,27 +20,54 @@ import org.vip4j.spi.Subscription;
 
 /**
  * The loop's way to call the {@link AddressManager}: one call at a time, each under a deadline, so a hung netlink
- * socket or a misbehaving implementation cannot stop the loop. A call that outlives its deadline is abandoned with
- * its thread, and the next call gets a fresh one.
+ * socket or a misbehaving implementation cannot stop the loop. Calls run on the runtime's address-call threads; the
+ * loop waits for one as a managed block, so a decision worker that waits is replaced by a spare for the other VIPs
+ * meanwhile. A call that outlives its deadline is abandoned (interrupted) with its thread, and the next call gets
+ * another.
  *
  * <p>Internal: not part of the vip4j API.
  */
 public final class AddressCalls implements AutoCloseable {
 
+    /** How long a call may take before the pool is told its worker waits; see {@link #quickAnswer}. */
+    private static final long QUICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     private final AddressManager manager;
     private final VirtualAddress vip;
     private final Duration deadline;
-    private ExecutorService executor;
+    private final ExecutorService executor;
+    private final boolean ownsExecutor;
 
+    /** Calls on threads of its own, for tests and tools without a runtime; {@link #close()} ends them. */
     public AddressCalls(AddressManager manager, VirtualAddress vip, Duration deadline) {
+        this(manager, vip, deadline, Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "vip4j-net-" + vip.host());
+            t.setDaemon(true);
+            return t;
+        }), true);
+    }
+
+    /** Calls on {@code executor} (a runtime's address-call threads), which stays open after {@link #close()}. */
+    public AddressCalls(AddressManager manager, VirtualAddress vip, Duration deadline, ExecutorService executor) {
+        this(manager, vip, deadline, executor, false);
+    }
+
+    private AddressCalls(AddressManager manager, VirtualAddress vip, Duration deadline, ExecutorService executor,
+                         boolean ownsExecutor) {
         this.manager = manager;
         this.vip = vip;
         this.deadline = deadline;
-        this.executor = newExecutor();
+        this.executor = executor;
+        this.ownsExecutor = ownsExecutor;
     }
 
     public boolean isPresent() throws IOException {
         return call("checking for " + vip, () -> manager.isPresent(vip), deadline);
+    }
+
+    /** {@link #isPresent()} from a look at the interface up to {@code maxAge} old (see the SPI). */
+    public boolean isPresent(Duration maxAge) throws IOException {
+        return call("checking for " + vip, () -> manager.isPresent(vip, maxAge), deadline);
     }
 
     public void add() throws IOException {
@@ -80,9 +110,35 @@ public final class AddressCalls implements AutoCloseable {
         }, deadline);
     }
 
-    public Optional<String> probe(Duration window) throws IOException {
-        return call("probing for another owner of " + vip, () -> manager.probeConflict(vip, window),
-                window.plus(deadline));
+    /**
+     * Probes for another owner without waiting: {@code done} gets the owner (empty: nobody answered) or why the probe
+     * failed, on the address-call thread. The call is interrupted when it outlives its window plus the deadline (the
+     * state machine gave up on it by then).
+     */
+    public void probeLater(Duration window, ProbeDone done) {
+        String what = "probing for another owner of " + vip;
+        Future<?> task;
+        try {
+            task = executor.submit(() -> {
+                try {
+                    done.answered(manager.probeConflict(vip, window), null);
+                } catch (IOException | RuntimeException e) {
+                    done.answered(Optional.empty(), what + " failed: " + (e.getMessage() == null ? e : e.getMessage()));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.answered(Optional.empty(), what + " not started: the vip4j runtime's address-call threads are shut "
+                    + "down");
+            return;
+        }
+        CompletableFuture.delayedExecutor(window.plus(deadline).toNanos(), TimeUnit.NANOSECONDS)
+                .execute(() -> task.cancel(true));
+    }
+
+    /** Where {@link #probeLater} reports. */
+    @FunctionalInterface
+    public interface ProbeDone {
+        void answered(Optional<String> owner, String failure);
     }
 
     /** Where {@link #releaseOnClaim} reports, from the watch's thread; {@code removeFailure} null on success. */
@@ -132,22 +188,30 @@ public final class AddressCalls implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        executor.shutdownNow();
+    public void close() {
+        if (ownsExecutor) {
+            executor.shutdownNow();
+        }
     }
 
     private <T> T call(String what, Callable<T> task, Duration limit) throws IOException {
         Future<T> future;
-        synchronized (this) {
+        try {
             future = executor.submit(task);
+        } catch (RejectedExecutionException e) {
+            throw new IOException(what + " not started: the vip4j runtime's address-call threads are shut down", e);
         }
         try {
-            return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            abandonStuckThread();
-            throw new IOException(what + " did not finish within " + Durations.format(limit)
-                    + " (takeover-timeout); abandoned");
+            long deadline = System.nanoTime() + limit.toNanos();
+            if (!quickAnswer(future, deadline)) {
+                ForkJoinPool.managedBlock(new Wait(future, deadline));
+            }
+            if (!future.isDone()) {
+                future.cancel(true);
+                throw new IOException(what + " did not finish within " + Durations.format(limit)
+                        + " (takeover-timeout); abandoned");
+            }
+            return future.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
@@ -155,21 +219,54 @@ public final class AddressCalls implements AutoCloseable {
             }
             throw new IOException(what + " failed: " + cause, cause);
         } catch (InterruptedException e) {
+            future.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException(what + " interrupted", e);
         }
     }
 
-    private synchronized void abandonStuckThread() {
-        executor.shutdownNow();
-        executor = newExecutor();
+    /**
+     * Waits up to {@link #QUICK_NANOS} without telling the pool: a netlink call answers in well under a millisecond,
+     * and a spare worker started for every such wait would make threads out of a busy second. Only a call that
+     * takes longer gets its spare.
+     */
+    private static boolean quickAnswer(Future<?> future, long deadline) throws InterruptedException {
+        try {
+            future.get(Math.min(QUICK_NANOS, Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // read from the future by the caller
+        }
+        return future.isDone();
     }
 
-    private ExecutorService newExecutor() {
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "vip4j-net-" + vip.host());
-            t.setDaemon(true);
-            return t;
-        });
+    /** Waiting for one call, told to the fork-join pool so it can run the other strands meanwhile. */
+    private static final class Wait implements ForkJoinPool.ManagedBlocker {
+        private final Future<?> future;
+        private final long deadlineNanos;
+        private boolean timedOut;
+
+        Wait(Future<?> future, long deadlineNanos) {
+            this.future = future;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        @Override
+        public boolean block() throws InterruptedException {
+            long left = deadlineNanos - System.nanoTime();
+            if (left > 0) {
+                try {
+                    future.get(left, TimeUnit.NANOSECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    // the caller reads the outcome from the future
+                }
+            }
+            timedOut = !future.isDone();
+            return true;
+        }
+
+        @Override
+        public boolean isReleasable() {
+            return future.isDone() || timedOut;
+        }
     }
 }

@@ -1,24 +1,30 @@
 package org.vip4j.internal;
 
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that decides. Everything that changes a VIP's state (DCS callbacks, confirmation results, stop)
- * is posted here as a task; between tasks the loop waits on its queue with the state machine's next deadline as
- * timeout, so there is no timer thread and no busy loop. Tests call {@link #runOnce(long)} themselves, with a
- * manual clock, and never start the thread.
+ * Where one VIP decides. Everything that changes a VIP's state (DCS callbacks, confirmation results, stop) is
+ * posted here as a task and runs one at a time, in order. Started on a {@link RuntimeThreads}, the loop is a strand:
+ * it has no thread of its own; a post or its next deadline (the runtime's timer) hands it to a decision worker,
+ * which runs the queued tasks and one tick of the state machine and lets it go again. So a thousand VIPs cost a
+ * few threads, there is no busy loop, and the next wake-up is always the machine's next deadline. Tests call
+ * {@link #runOnce(long)} themselves, with a manual clock, and never start it.
  *
  * <p>Internal: not part of the vip4j API.
  */
 public final class EventLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
-    /** Upper bound on one wait; the ticker is monotonic, so this only bounds the cost of a missed wake-up. */
+    /** Upper bound on one sleep; the timer is monotonic, so this only bounds the cost of a missed wake-up. */
     private static final long MAX_WAIT_MS = 1_000;
     /**
      * What the loop waits when the machine asks, right after a tick, to be woken in the past: a bug (some deadline
@@ -35,7 +41,15 @@ public final class EventLoop {
     /** Loop-thread only: no deadline wake-up before this, set when the machine asked for one in the past. */
     private long notBefore = Long.MIN_VALUE;
     private volatile boolean running = true;
+    /** The worker running this strand right now, else null. */
     private volatile Thread thread;
+    private volatile RuntimeThreads threads;
+    /** Whether a worker has this strand (queued or running); the one hand-over point between posts and drains. */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Drain-only (handed between workers through {@link #scheduled}): the timer's wake-up and when it fires. */
+    private ScheduledFuture<?> wake;
+    private long wakeAt;
 
     public EventLoop(Ticker clock) {
         this.clock = clock;
@@ -49,14 +63,15 @@ public final class EventLoop {
     /** Queues {@code task}; never blocks. Tasks run in the order posted. */
     public void post(Runnable task) {
         queue.add(task);
+        if (threads != null) {
+            schedule();
+        }
     }
 
-    /** Starts the loop thread. */
-    public void start(String name) {
-        Thread t = new Thread(this::run, name);
-        t.setDaemon(true);
-        thread = t;
-        t.start();
+    /** Starts running on {@code runtime}'s decision workers, with a first tick now. */
+    public void start(RuntimeThreads runtime) {
+        this.threads = runtime;
+        schedule();
     }
 
     /** Ends the loop after the task being run; tasks still queued are dropped. */
@@ -70,18 +85,14 @@ public final class EventLoop {
         return !queue.isEmpty();
     }
 
+    /** Whether the caller runs this loop's tasks right now. */
     public boolean isLoopThread() {
         return Thread.currentThread() == thread;
     }
 
-    /** Waits up to {@code millis} for the thread to end. */
+    /** Waits up to {@code millis} for the loop to run its last task; true at once if it never started. */
     public boolean awaitTermination(long millis) throws InterruptedException {
-        Thread t = thread;
-        if (t == null) {
-            return true;
-        }
-        t.join(Math.max(1, millis));
-        return !t.isAlive();
+        return threads == null || terminated.await(Math.max(1, millis), TimeUnit.MILLISECONDS);
     }
 
     /** How many times the loop woke up (a task or a deadline) since it was made; for tests and health checks. */
@@ -100,8 +111,7 @@ public final class EventLoop {
     }
 
     public boolean isRunning() {
-        Thread t = thread;
-        return running && t != null && t.isAlive();
+        return running && threads != null && terminated.getCount() > 0;
     }
 
     /**
@@ -133,13 +143,57 @@ public final class EventLoop {
         }
     }
 
-    private void run() {
+    /** Hands the strand to a worker unless one has it already. */
+    private void schedule() {
+        if (!scheduled.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            while (running) {
-                runOnce(MAX_WAIT_MS);
-            }
+            threads.decisions().execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            scheduled.set(false);
+            LOG.debug("vip4j loop: the runtime's decision workers are shut down; task dropped");
+        }
+    }
+
+    /** One turn of the strand on a decision worker: the queued tasks, a tick, the next wake-up. */
+    private void drain() {
+        thread = Thread.currentThread();
+        try {
+            runOnce(0);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Thread.currentThread().interrupt(); // the runtime is shutting down
+        } finally {
+            thread = null;
+        }
+        if (!running) {
+            if (wake != null) {
+                wake.cancel(false);
+            }
+            terminated.countDown();
+            return; // scheduled stays set: no worker takes this strand again
+        }
+        armWake();
+        scheduled.set(false);
+        if (!queue.isEmpty()) {
+            schedule(); // posted while this turn was ending
+        }
+    }
+
+    private void armWake() {
+        long now = clock.millis();
+        long at = Math.min(Math.max(machine.nextWakeMillis(), notBefore), now + MAX_WAIT_MS);
+        if (wake != null && !wake.isDone() && wakeAt == at) {
+            return;
+        }
+        if (wake != null) {
+            wake.cancel(false);
+        }
+        wakeAt = at;
+        try {
+            wake = threads.timer().schedule(this::schedule, Math.max(0, at - now), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            wake = null; // shutting down
         }
     }
 

@@ -3,6 +3,7 @@ package org.vip4j.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.vip4j.DcsLossPolicy;
 import org.vip4j.VipConfig;
 import org.vip4j.VipEvent.Kind;
@@ -58,8 +59,9 @@ public final class VipStateMachine {
     private final LinkTracker link = new LinkTracker();
     private long handoffTickets;
 
-    public VipStateMachine(VipConfig config, Ticker clock, AddressCalls address, Confirmer confirmer,
-                           SuccessorWatcher successorWatcher, Transitions out, PromoteAsker promoteAsker) {
+    public VipStateMachine(VipConfig config, Ticker clock, AddressCalls address, ProbeAsker probeAsker,
+                           Confirmer confirmer, SuccessorWatcher successorWatcher, Transitions out,
+                           PromoteAsker promoteAsker) {
         this.config = config;
         this.clock = clock;
         this.address = address;
@@ -71,7 +73,7 @@ public final class VipStateMachine {
         this.intervalMs = config.interval().toMillis();
         this.retryMs = config.retryTimeout().toMillis();
         this.graceMs = config.handoverGrace().toMillis();
-        this.acquisition = new Acquisition(config, address, promoteAsker, out);
+        this.acquisition = new Acquisition(config, address, probeAsker, promoteAsker, out);
         this.nextReconcileAt = clock.millis() + intervalMs;
     }
 
@@ -193,8 +195,24 @@ public final class VipStateMachine {
             return;
         }
         long now = clock.millis();
-        if (acquisition.promoteAnswered(now, ticket, primary, failure) && state == VipState.ACQUIRING
-                && acquisition.due(now)) {
+        continueIfItsAnswer(acquisition.promoteAnswered(now, ticket, primary, failure), now);
+    }
+
+    /**
+     * Conflict probe {@code ticket} heard {@code owner} answer for the VIP (empty: nobody; {@code failure} null when
+     * it could listen): the acquisition under way goes on at once; an answer for one that has ended is dropped.
+     */
+    public void onProbeAnswer(long ticket, Optional<String> owner, String failure) {
+        if (state.isTerminal()) {
+            return;
+        }
+        long now = clock.millis();
+        continueIfItsAnswer(acquisition.probeAnswered(now, ticket, owner, failure), now);
+    }
+
+    /** An answer the acquisition under way was waiting for makes it due now: it goes on at once. */
+    private void continueIfItsAnswer(boolean itsAnswer, long now) {
+        if (itsAnswer && state == VipState.ACQUIRING && acquisition.due(now)) {
             continueAcquire();
         }
     }
@@ -301,7 +319,7 @@ public final class VipStateMachine {
         }
         if (now >= nextReconcileAt) {
             nextReconcileAt = now + intervalMs;
-            reconcile();
+            reconcile(Duration.ofMillis(intervalMs / 2)); // the safety net: a look shared with the other VIPs will do
         }
     }
 
@@ -508,6 +526,11 @@ public final class VipStateMachine {
     }
 
     private void reconcile() {
+        reconcile(Duration.ZERO);
+    }
+
+    /** Checks the interface against what this node holds; {@code maxAge} as in the SPI's presence check. */
+    private void reconcile(Duration maxAge) {
         if (state != VipState.HOLDING && state != VipState.STANDBY && state != VipState.DCS_LOST) {
             return;
         }
@@ -516,7 +539,7 @@ public final class VipStateMachine {
         }
         boolean present;
         try {
-            present = address.isPresent();
+            present = maxAge.isZero() ? address.isPresent() : address.isPresent(maxAge);
         } catch (IOException e) {
             if (link.state() == LinkState.UP) {
                 out.warn("reconcile: cannot check " + config.virtualAddress() + ": " + e.getMessage());

@@ -1,10 +1,12 @@
 package org.vip4j.internal;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.vip4j.VipConfig;
 import org.vip4j.VipEvent;
@@ -37,6 +39,10 @@ final class Harness implements AutoCloseable {
     final List<Long> promoteQuestions = new ArrayList<>();
     /** When set, questions stay unanswered until {@link #answerPromote}: a slow or hung Patroni REST API. */
     volatile boolean promoteAnswersByHand;
+    /** The tickets of the conflict probes sent, in order. */
+    final List<Long> probeQuestions = new ArrayList<>();
+    /** When set, probes listen until {@link #answerProbe}: a probe window that is still open. */
+    volatile boolean probeAnswersByHand;
     final VipStateMachine machine;
     private final AddressCalls calls;
     private volatile long lastConfirmTicket;
@@ -59,9 +65,36 @@ final class Harness implements AutoCloseable {
                 (level, line) -> logLines.add(level + " " + line));
         this.calls = new AddressCalls(net, vip, config.takeoverTimeout());
         Confirmer confirmer = Confirmer.of(dcs, this::confirm);
-        this.machine = new VipStateMachine(config, clock, calls, confirmer, this::watchSuccessor, transitions,
-                config.promoteCheck().isPresent() ? this::askPromoted : null);
+        this.machine = new VipStateMachine(config, clock, calls, this::askProbe, confirmer, this::watchSuccessor,
+                transitions, config.promoteCheck().isPresent() ? this::askPromoted : null);
         loop.attach(machine);
+    }
+
+    /**
+     * The probe listens on the fake at once, in the test thread, and answers as an event like the real one's (so a
+     * run of the loop sees it); with {@link #probeAnswersByHand} it waits for {@link #answerProbe}.
+     */
+    private void askProbe(long ticket, Duration window) {
+        probeQuestions.add(ticket);
+        if (probeAnswersByHand) {
+            return;
+        }
+        Optional<String> owner = Optional.empty();
+        String failure = null;
+        try {
+            owner = net.probeConflict(vip, window);
+        } catch (IOException e) {
+            failure = e.getMessage();
+        }
+        Optional<String> heard = owner;
+        String failed = failure;
+        loop.post(() -> machine.onProbeAnswer(ticket, heard, failed));
+    }
+
+    /** Delivers an answer to conflict probe {@code ticket} (an owner, or nobody when null), and runs. */
+    void answerProbe(long ticket, String owner) {
+        loop.post(() -> machine.onProbeAnswer(ticket, Optional.ofNullable(owner), null));
+        run();
     }
 
     /** The promote-check answers at once with {@link #primary}, as an event like the real one's. */

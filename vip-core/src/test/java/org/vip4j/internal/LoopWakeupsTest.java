@@ -37,15 +37,18 @@ class LoopWakeupsTest {
         listeners.add(events::add, null);
         Ticker ticker = Ticker.system();
         EventLoop loop = new EventLoop(ticker);
-        try (AddressCalls calls = new AddressCalls(net, config.virtualAddress(), config.takeoverTimeout())) {
+        try (RuntimeThreads threads = new RuntimeThreads("vip4j-test");
+             AddressCalls calls = new AddressCalls(net, config.virtualAddress(), config.takeoverTimeout())) {
             VipStateMachine[] machine = new VipStateMachine[1];
-            machine[0] = new VipStateMachine(config, ticker, calls, ticket -> dcs.confirm(Harness.KEY,
+            machine[0] = new VipStateMachine(config, ticker, calls, (ticket, window) -> calls.probeLater(window,
+                    (owner, failure) -> loop.post(() -> machine[0].onProbeAnswer(ticket, owner, failure))),
+                    ticket -> dcs.confirm(Harness.KEY,
                     Duration.ofSeconds(1)).thenAccept(obs -> loop.post(() -> machine[0].onConfirmed(ticket, obs))),
                     ticket -> () -> { }, new Transitions(config.virtualAddress(), "n1", Clock.systemUTC(), listeners),
                     null);
             loop.attach(machine[0]);
             dcs.put(Harness.KEY, "n1");
-            loop.start("vip4j-loop-test");
+            loop.start(threads);
             dcs.watch(Harness.KEY, (LeaderObservation obs) -> loop.post(() -> machine[0].onObservation(obs)));
             await(events, Kind.TAKEOVER_FAILED);
             dcs.put(Harness.KEY, "n2");

@@ -290,6 +290,41 @@ class VipStateMachineTest {
         }
 
         @Test
+        void aKeyThatMovesAwayWhileTheProbeListensIsSeenBeforeAnyAdd() {
+            try (Harness h = new Harness("n1")) {
+                h.probeAnswersByHand = true;
+                h.dcs.put(Harness.KEY, "n1");
+                h.start(); // unexplained at start-up: a probe goes out, and the loop is free while it listens
+                assertThat(h.state()).isEqualTo(VipState.ACQUIRING);
+                assertThat(h.probeQuestions).hasSize(1);
+                h.dcs.put(Harness.KEY, "n2");
+                h.run();
+                assertThat(h.state()).as("the move is decided while the probe still listens")
+                        .isEqualTo(VipState.STANDBY);
+                h.answerProbe(h.probeQuestions.get(0), null); // nobody answered, but the acquisition has ended
+                assertThat(h.net.count(ADD)).as("never added on the stale value").isZero();
+                assertThat(h.state()).isEqualTo(VipState.STANDBY);
+            }
+        }
+
+        @Test
+        void aProbeThatNeverAnswersCostsItsWindowPlusTakeoverTimeoutThenTheVipIsAdded() {
+            try (Harness h = new Harness("n1")) {
+                h.probeAnswersByHand = true;
+                h.dcs.put(Harness.KEY, "n1");
+                h.start();
+                h.advance(ms(5_150)); // window 200 ms + takeover-timeout 5 s, not yet over
+                assertThat(h.holds()).isFalse();
+                h.advance(ms(100));
+                assertThat(h.holds()).isTrue();
+                assertThat(h.state()).isEqualTo(VipState.HOLDING);
+                assertThat(h.logLines).anyMatch(l -> l.startsWith("WARN") && l.contains("did not answer"));
+                h.answerProbe(h.probeQuestions.get(0), "MAC 02:00:00:00:00:99"); // too late: dropped
+                assertThat(h.state()).isEqualTo(VipState.HOLDING);
+            }
+        }
+
+        @Test
         void abandonsTheAcquisitionWhenTheKeyMovesAwayDuringTheConflict() {
             try (Harness h = new Harness("n1")) {
                 h.net.foreignOwner("02:00:00:00:00:99");

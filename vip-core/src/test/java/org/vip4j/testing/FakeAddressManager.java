@@ -171,6 +171,19 @@ public final class FakeAddressManager implements AddressManager {
         return true;
     }
 
+    /** Waits, without polling, until {@code op} was called at least once; false when {@code timeout} ran out. */
+    public synchronized boolean awaitCall(Op op, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (count(op) == 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
     /** Every call so far, in order. */
     public synchronized List<Call> calls() {
         return List.copyOf(calls);
@@ -275,6 +288,7 @@ public final class FakeAddressManager implements AddressManager {
         CountDownLatch hang;
         synchronized (this) {
             calls.add(new Call(op, vip));
+            notifyAll();
             IOException failure = failures.get(op);
             if (failure != null) {
                 throw failure;

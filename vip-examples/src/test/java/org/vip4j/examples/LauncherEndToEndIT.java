@@ -59,7 +59,7 @@ class LauncherEndToEndIT {
         assertThat(lab.log(1)).contains("vip4j runs at nice -10 (started at 0)");
         // /proc shortens thread names to 15 characters; the JVM's own threads too (a VM thread left behind would
         // stop the raised ones at every safepoint while it waits for a CPU)
-        assertThat(nice).as("nice value per thread name").containsEntry("vip4j-loop-198.", -10)
+        assertThat(nice).as("nice value per thread name").containsEntry("vip4j-decide-1", -10)
                 .containsEntry("vip4j-etcd", -10).containsEntry("grpc-nio-worker", -10)
                 .containsEntry("VM Thread", -10).containsEntry("C1 CompilerThre", -10);
         assertThat(nice.values()).as("every thread").containsOnly(-10);

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Issue 9's side-by-side run: the same namespace lab, the same etcd, the same switches, for vip4j (watching etcd's
@@ -372,6 +373,13 @@ public final class SideBySideBench {
     static long cpuTicks(long pid) throws Exception {
         String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** How many file descriptors process {@code pid} has open. */
+    static long fds(long pid) throws Exception {
+        try (Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return s.count();
+        }
     }
 
     /** A field of /proc/PID/status in its unit (kB for VmRSS), 0 when absent. */

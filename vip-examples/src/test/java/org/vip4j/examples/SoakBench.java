@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 
 /**
  * The soak: three launchers in the namespace lab follow {@code switches} random leader switches (gaps of 0 to
@@ -113,10 +112,7 @@ final class SoakBench {
                 long pid = lab.node(n).pid();
                 run("jcmd", String.valueOf(pid), "GC.run");
                 long heap = heapUsedKb(run("jstat", "-gc", String.valueOf(pid)));
-                long fds;
-                try (Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-                    fds = s.count();
-                }
+                long fds = SideBySideBench.fds(pid);
                 synchronized (samples) {
                     samples.add(new Sample(at, n, SideBySideBench.status(pid, "VmRSS"), heap,
                             SideBySideBench.status(pid, "Threads"), fds));

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends the announcement bursts: the first round on the caller's thread (so it is on the wire when announce()
- * returns), the rest from one small daemon thread at growing intervals. A new announce of the same address
- * restarts its burst; {@link #cancel} stops it for good, so a node that gave the VIP away never announces it
- * afterwards.
+ * returns), the rest at growing intervals from one daemon thread that every announcer of the process shares (a
+ * repeat is one {@code sendto}; a thread per interface would only multiply idle threads). A new announce of the
+ * same address restarts its burst; {@link #cancel} stops it for good, so a node that gave the VIP away never
+ * announces it afterwards.
  */
 final class Announcer implements AutoCloseable {
 
@@ -38,21 +39,27 @@ final class Announcer implements AutoCloseable {
         void send(boolean repeat) throws IOException;
     }
 
+    /** Started with the first announcer; never stopped (a daemon that sleeps while no burst is pending). */
+    private static final ScheduledThreadPoolExecutor SCHEDULER = newScheduler();
+
     private final List<Duration> schedule;
-    private final ScheduledThreadPoolExecutor scheduler;
     private final Map<InetAddress, Burst> bursts = new ConcurrentHashMap<>();
 
-    Announcer(String interfaceName, List<Duration> schedule) {
+    Announcer(List<Duration> schedule) {
         if (schedule.isEmpty() || !schedule.get(0).isZero()) {
             throw new IllegalArgumentException("an announce schedule starts at 0, got " + schedule);
         }
         this.schedule = List.copyOf(schedule);
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "vip4j-announce-" + interfaceName);
+    }
+
+    private static ScheduledThreadPoolExecutor newScheduler() {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "vip4j-announce");
             t.setDaemon(true);
             return t;
         });
-        scheduler.setRemoveOnCancelPolicy(true);
+        s.setRemoveOnCancelPolicy(true);
+        return s;
     }
 
     /**
@@ -67,7 +74,7 @@ final class Announcer implements AutoCloseable {
         }
         Burst burst = new Burst(address, round);
         bursts.put(address, burst);
-        burst.arm(scheduler, schedule);
+        burst.arm(SCHEDULER, schedule);
     }
 
     /** Stops the burst of {@code address}; once this returns, no further frame for it is sent. */
@@ -83,10 +90,10 @@ final class Announcer implements AutoCloseable {
         return bursts.size();
     }
 
+    /** Stops every burst of this announcer (the shared thread stays for the others). */
     @Override
     public void close() {
         bursts.keySet().forEach(this::cancel);
-        scheduler.shutdownNow();
     }
 
     /** The pending rounds of one address. */

@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.vip4j.spi.Subscription;
 
 /**
- * {@link LinuxAddressManager#watchForClaim}: one thread that keeps the packet socket bound to ARP (or IPv6) for the
- * whole watch, so nothing falls into a gap, probes every period, and reports the first claim by another host once
- * the whole segment knows of it:
+ * {@link LinuxAddressManager#watchForClaim}: a packet socket of its own, bound to ARP (or IPv6) before the watch
+ * returns and for the whole watch, so nothing falls into a gap, and one thread that probes every period and reports
+ * the first claim by another host once the whole segment knows of it:
  * <ul>
  * <li>a claim sent to the segment (broadcast or multicast: the next holder's gratuitous ARP, its unsolicited NA, or
  * its kernel's defence against our duplicate-address probe, which IPv6 sends to all nodes) is reported at once;
@@ -36,45 +36,48 @@ final class ClaimListener implements Subscription {
     }
 
     /**
-     * @param probeLock serialises listeners on the socket (its receive buffer is one); held for the whole watch
+     * Opens the watch's socket and starts listening on the caller's thread (the next holder may announce any moment
+     * now), then probes and reads on the watch's own thread until a claim or {@link #close()}.
      */
-    static ClaimListener start(PacketSocket socket, byte[] ourMac, byte[] ip, Duration every, Object probeLock,
-                               String what, Consumer<String> onClaim) {
+    static ClaimListener start(int ifindex, byte[] ourMac, byte[] ip, Duration every, String what,
+                               Consumer<String> onClaim) throws NativeException {
+        boolean v4 = ip.length == 4;
+        int etherType = v4 ? ArpFrames.ETH_P_ARP : NdpFrames.ETH_P_IPV6;
+        PacketSocket socket = PacketSocket.open(ifindex);
+        try {
+            socket.listen(etherType);
+        } catch (NativeException e) {
+            socket.close();
+            throw e;
+        }
         ClaimListener[] self = new ClaimListener[1];
-        self[0] = new ClaimListener("vip4j-claims-" + what, () -> self[0].run(socket, ourMac, ip, every, probeLock,
-                what, onClaim));
+        self[0] = new ClaimListener("vip4j-claims-" + what, () -> self[0].run(socket, ourMac, ip, every, what,
+                onClaim));
         self[0].thread.start();
         return self[0];
     }
 
-    private void run(PacketSocket socket, byte[] ourMac, byte[] ip, Duration every, Object probeLock, String what,
+    private void run(PacketSocket socket, byte[] ourMac, byte[] ip, Duration every, String what,
                      Consumer<String> onClaim) {
         boolean v4 = ip.length == 4;
         int etherType = v4 ? ArpFrames.ETH_P_ARP : NdpFrames.ETH_P_IPV6;
         byte[] probe = v4 ? ArpFrames.probe(ourMac, ip) : NdpFrames.duplicateAddressProbe(ourMac, ip);
         long period = Math.max(1, every.toNanos());
-        synchronized (probeLock) {
-            try {
-                socket.listen(etherType);
-                try {
-                    while (!closed) {
-                        socket.send(probe, etherType);
-                        String owner = listen(socket, ourMac, ip, v4, System.nanoTime() + period);
-                        if (owner != null) {
-                            if (!closed) {
-                                LOG.debug("{} claims {}", owner, what);
-                                onClaim.accept(owner);
-                            }
-                            return;
-                        }
+        try (socket) {
+            while (!closed) {
+                socket.send(probe, etherType);
+                String owner = listen(socket, ourMac, ip, v4, System.nanoTime() + period);
+                if (owner != null) {
+                    if (!closed) {
+                        LOG.debug("{} claims {}", owner, what);
+                        onClaim.accept(owner);
                     }
-                } finally {
-                    socket.stopListening();
+                    return;
                 }
-            } catch (IOException | RuntimeException e) {
-                // the handoff's grace deadline then ends it the slow way
-                LOG.warn("listening for the next holder of {} failed: {}", what, e.getMessage());
             }
+        } catch (IOException | RuntimeException e) {
+            // the handoff's grace deadline then ends it the slow way
+            LOG.warn("listening for the next holder of {} failed: {}", what, e.getMessage());
         }
     }
 

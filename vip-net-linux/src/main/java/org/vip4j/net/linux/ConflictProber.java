@@ -16,7 +16,7 @@ final class ConflictProber {
     }
 
     /**
-     * @param socket the interface's packet socket; the caller holds the lock that serialises probes on it
+     * @param socket a packet socket of this probe's own on the interface
      * @return "MAC aa:bb:cc:dd:ee:ff" of the first other host that claims {@code ip}
      */
     static Optional<String> probe(PacketSocket socket, byte[] ourMac, byte[] ip, Duration timeout)

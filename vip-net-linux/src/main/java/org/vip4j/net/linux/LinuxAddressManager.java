@@ -16,8 +16,9 @@ import org.vip4j.spi.Subscription;
 
 /**
  * The {@code basic} address manager: rtnetlink for the address, AF_PACKET frames for ARP and neighbour discovery,
- * no subprocesses. All sockets are opened by {@link #open} and belong to the network namespace of the thread that
- * called it. Thread-safe.
+ * no subprocesses. One serves every VIP on its interface: one netlink socket and one packet socket for sending;
+ * a probe or a successor watch listens on a packet socket of its own while it runs. All sockets belong to the
+ * network namespace of the thread that called {@link #open}. Thread-safe.
  */
 final class LinuxAddressManager implements AddressManager {
 
@@ -25,11 +26,10 @@ final class LinuxAddressManager implements AddressManager {
 
     private final String interfaceName;
     private final RtNetlink netlink;
+    private final AddressDumps dumps;
     private final Announcer announcer;
     /** Guards link and packets, replaced together when the interface changes. */
     private final Object lock = new Object();
-    /** Serialises probes: one listener on the packet socket at a time. Never taken while holding {@link #lock}. */
-    private final Object probeLock = new Object();
     private LinkInfo link;
     private PacketSocket packets;
     private volatile boolean closed;
@@ -38,9 +38,10 @@ final class LinuxAddressManager implements AddressManager {
             List<Duration> schedule) {
         this.interfaceName = interfaceName;
         this.netlink = netlink;
+        this.dumps = new AddressDumps(netlink);
         this.link = link;
         this.packets = packets;
-        this.announcer = new Announcer(interfaceName, schedule);
+        this.announcer = new Announcer(schedule);
     }
 
     /**
@@ -118,21 +119,30 @@ final class LinuxAddressManager implements AddressManager {
 
     @Override
     public boolean isPresent(VirtualAddress vip) throws IOException {
-        return find(vip).isPresent();
+        return find(vip, 0).isPresent();
+    }
+
+    @Override
+    public boolean isPresent(VirtualAddress vip, Duration maxAge) throws IOException {
+        return find(vip, maxAge.toNanos()).isPresent();
+    }
+
+    private Optional<InterfaceAddress> find(VirtualAddress vip) throws IOException {
+        return find(vip, 0);
     }
 
     /** The interface's entry for exactly this address (byte-for-byte equal, whatever its prefix length). */
-    private Optional<InterfaceAddress> find(VirtualAddress vip) throws IOException {
+    private Optional<InterfaceAddress> find(VirtualAddress vip, long maxAgeNanos) throws IOException {
         check(vip);
         int index = currentLink().index();
-        List<InterfaceAddress> addresses = netlink.addresses(family(vip), index);
+        List<InterfaceAddress> addresses = dumps.addresses(family(vip), index, maxAgeNanos);
         if (addresses.isEmpty()) {
             // no address at all: the interface may have none, or no longer exist (a dump for a dead index is just
             // empty). Look it up: ENODEV when it was deleted, a new index when it was created again. Only then:
             // a lookup on every check of an absent VIP doubled the handover time in RapidSwitchesIT (p50 13 -> 23 ms)
             LinkInfo fresh = refreshLink();
             if (fresh.index() != index) {
-                addresses = netlink.addresses(family(vip), fresh.index());
+                addresses = dumps.addresses(family(vip), fresh.index(), 0);
             }
         }
         byte[] wanted = vip.address().getAddress();
@@ -147,6 +157,14 @@ final class LinuxAddressManager implements AddressManager {
     @Override
     public void add(VirtualAddress vip) throws IOException {
         check(vip);
+        try {
+            addAddress(vip);
+        } finally {
+            dumps.invalidate(); // whatever happened: no earlier look answers the reconcile any more
+        }
+    }
+
+    private void addAddress(VirtualAddress vip) throws IOException {
         int errno = netlink.addAddress(vip.address(), vip.prefixLength(), currentLink().index());
         if (errno == Errno.ENODEV) {
             try {
@@ -168,6 +186,14 @@ final class LinuxAddressManager implements AddressManager {
     public void remove(VirtualAddress vip) throws IOException {
         check(vip);
         announcer.cancel(vip.address()); // never announce an address we no longer hold
+        try {
+            removeAddress(vip);
+        } finally {
+            dumps.invalidate();
+        }
+    }
+
+    private void removeAddress(VirtualAddress vip) throws IOException {
         int errno = netlink.deleteAddress(vip.address(), vip.prefixLength(), currentLink().index());
         if (errno == Errno.ENODEV) {
             try {
@@ -248,35 +274,33 @@ final class LinuxAddressManager implements AddressManager {
         }
     }
 
+    /**
+     * Listens on a packet socket of its own, so probes of many VIPs on this interface run side by side (and beside
+     * the successor watches of handovers); the socket exists only for the probe.
+     */
     @Override
     public Optional<String> probeConflict(VirtualAddress vip, Duration timeout) throws IOException {
         check(vip);
-        synchronized (probeLock) {
-            PacketSocket socket;
-            byte[] mac;
-            synchronized (lock) {
-                socket = packets;
-                mac = link.mac();
+        Optional<String> owner;
+        try {
+            owner = probeOnce(vip, timeout);
+        } catch (NativeException e) {
+            if (e.errno() != Errno.ENODEV && e.errno() != Errno.ENXIO) {
+                throw e;
             }
-            Optional<String> owner;
-            try {
-                owner = ConflictProber.probe(socket, mac, vip.address().getAddress(), timeout);
-            } catch (NativeException e) {
-                if (e.errno() != Errno.ENODEV) {
-                    throw e;
-                }
-                // the socket is bound to an interface that was deleted: look it up again (ENODEV if it is still
-                // gone) and probe on the new one
-                refreshLink();
-                synchronized (lock) {
-                    socket = packets;
-                    mac = link.mac();
-                }
-                owner = ConflictProber.probe(socket, mac, vip.address().getAddress(), timeout);
-            }
-            owner.ifPresent(o -> LOG.debug("{} answers for {} on {}", o, vip.address().getHostAddress(),
-                    interfaceName));
-            return owner;
+            // the interface was deleted under us: look it up again (ENODEV if it is still gone) and probe on the
+            // new one
+            refreshLink();
+            owner = probeOnce(vip, timeout);
+        }
+        owner.ifPresent(o -> LOG.debug("{} answers for {} on {}", o, vip.address().getHostAddress(), interfaceName));
+        return owner;
+    }
+
+    private Optional<String> probeOnce(VirtualAddress vip, Duration timeout) throws IOException {
+        LinkInfo current = currentLink();
+        try (PacketSocket socket = PacketSocket.open(current.index())) {
+            return ConflictProber.probe(socket, current.mac(), vip.address().getAddress(), timeout);
         }
     }
 
@@ -288,14 +312,15 @@ final class LinuxAddressManager implements AddressManager {
             LOG.warn("not listening for the next holder of {}: {}", vip.address().getHostAddress(), e.getMessage());
             return () -> { };
         }
-        PacketSocket socket;
-        byte[] mac;
-        synchronized (lock) {
-            socket = packets;
-            mac = link.mac();
+        LinkInfo current = currentLink();
+        String what = vip.address().getHostAddress() + " on " + interfaceName;
+        try {
+            return ClaimListener.start(current.index(), current.mac(), vip.address().getAddress(), every, what,
+                    onClaim);
+        } catch (NativeException e) {
+            LOG.warn("not listening for the next holder of {}: {}", what, e.getMessage());
+            return () -> { };
         }
-        return ClaimListener.start(socket, mac, vip.address().getAddress(), every, probeLock,
-                vip.address().getHostAddress() + " on " + interfaceName, onClaim);
     }
 
     @Override

@@ -20,7 +20,8 @@ import java.nio.ByteOrder;
  * };
  * </pre>
  * Send and bind may be called from different threads at once (each call is a single system call); {@link #receive}
- * uses one buffer and must be called by one thread at a time (the prober's lock).
+ * uses one buffer and must be called by one thread at a time (each probe and successor watch has a socket of its
+ * own).
  */
 final class PacketSocket implements AutoCloseable {
 

@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -83,6 +87,57 @@ class AddressNetnsTest {
         inHost.run(() -> manager.remove(vip));
         assertThat(addrs()).doesNotContain("198.51.100.10");
         assertThat(inHost.call(() -> manager.isPresent(vip))).isFalse();
+    }
+
+    @Test
+    void manyVipsCheckingAtOnceEachGetAnAnswerAsFreshAsTheirOwnDump() throws Exception {
+        int vips = 30;
+        for (int i = 1; i <= vips; i++) {
+            VirtualAddress v = vip("198.51.100." + (100 + i), 24);
+            inHost.run(() -> manager.add(v));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(vips);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> answers = new ArrayList<>();
+            for (int i = 1; i <= vips; i++) {
+                // the socket belongs to the namespace it was opened in: any thread may use it
+                VirtualAddress v = vip("198.51.100." + (100 + i), 24);
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return manager.isPresent(v);
+                }));
+            }
+            Future<Boolean> absent = pool.submit(() -> {
+                go.await();
+                return manager.isPresent(vip("198.51.100.99", 24));
+            });
+            go.countDown();
+            for (Future<Boolean> a : answers) {
+                assertThat(a.get(10, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(absent.get(10, TimeUnit.SECONDS)).isFalse();
+            lab.ip(host, "addr", "del", "198.51.100.101/24", "dev", IF); // by hand, right before the next check
+            assertThat(manager.isPresent(vip("198.51.100.101", 24))).as("no answer older than the question")
+                    .isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anAgedCheckMayShareALookButNeverOneOlderThanThisManagersOwnChanges() throws Exception {
+        VirtualAddress vip = vip("198.51.100.13", 24);
+        Duration tenSeconds = Duration.ofSeconds(10);
+        assertThat(manager.isPresent(vip, tenSeconds)).isFalse();
+        inHost.run(() -> manager.add(vip));
+        assertThat(manager.isPresent(vip, tenSeconds)).as("our own add invalidates the shared look").isTrue();
+        lab.ip(host, "addr", "del", "198.51.100.13/24", "dev", IF);
+        assertThat(manager.isPresent(vip)).as("a strict check looks now").isFalse();
+        assertThat(manager.isPresent(vip, tenSeconds)).as("and its look is the newest").isFalse();
+        inHost.run(() -> manager.remove(vip));
+        inHost.run(() -> manager.add(vip));
+        assertThat(manager.isPresent(vip, tenSeconds)).isTrue();
     }
 
     @Test

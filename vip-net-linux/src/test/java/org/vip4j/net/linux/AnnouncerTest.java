@@ -21,14 +21,14 @@ class AnnouncerTest {
     void firstRoundRunsOnTheCallersThreadAndTheRestFollow() throws Exception {
         List<String> threads = new CopyOnWriteArrayList<>();
         CountDownLatch all = new CountDownLatch(4);
-        try (Announcer announcer = new Announcer("eth9", FAST)) {
+        try (Announcer announcer = new Announcer(FAST)) {
             announcer.announce(InetAddress.getByName("198.51.100.10"), repeat -> {
                 threads.add(Thread.currentThread().getName());
                 all.countDown();
             });
             assertThat(threads).containsExactly(Thread.currentThread().getName());
             assertThat(all.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(threads.subList(1, 4)).containsOnly("vip4j-announce-eth9");
+            assertThat(threads.subList(1, 4)).containsOnly("vip4j-announce");
         }
     }
 
@@ -36,7 +36,7 @@ class AnnouncerTest {
     void cancelStopsTheBurst() throws Exception {
         List<Long> rounds = new CopyOnWriteArrayList<>();
         InetAddress vip = InetAddress.getByName("198.51.100.10");
-        try (Announcer announcer = new Announcer("eth9", List.of(Duration.ZERO, Duration.ofMillis(200)))) {
+        try (Announcer announcer = new Announcer(List.of(Duration.ZERO, Duration.ofMillis(200)))) {
             announcer.announce(vip, repeat -> rounds.add(System.nanoTime()));
             announcer.cancel(vip);
             assertThat(announcer.activeBursts()).isZero();
@@ -50,7 +50,7 @@ class AnnouncerTest {
 
     @Test
     void aFailingFirstRoundReachesTheCaller() {
-        try (Announcer announcer = new Announcer("eth9", FAST)) {
+        try (Announcer announcer = new Announcer(FAST)) {
             assertThatThrownBy(() -> announcer.announce(InetAddress.getByName("198.51.100.10"), repeat -> {
                 throw new IOException("ENXIO");
             })).isInstanceOf(IOException.class).hasMessage("ENXIO");
@@ -60,7 +60,7 @@ class AnnouncerTest {
 
     @Test
     void scheduleMustStartAtZero() {
-        assertThatThrownBy(() -> new Announcer("eth9", List.of(Duration.ofMillis(5))))
+        assertThatThrownBy(() -> new Announcer(List.of(Duration.ofMillis(5))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
