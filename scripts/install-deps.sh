@@ -11,6 +11,9 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# the Debian package test (DebianPackageIT): lintian, and systemd-analyze to check the units
+command -v lintian >/dev/null 2>&1 || need+=(lintian)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 # libfaketime: steps a node's wall clock in the lab (WallClockStepIT)
 [ -f /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 ] || need+=(faketime)
 # the Patroni lab (PatroniLabIT, scripts/patroni-lab.sh): Debian's Patroni with its etcd client, PostgreSQL 15,

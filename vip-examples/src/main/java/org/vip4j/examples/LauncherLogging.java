@@ -3,6 +3,7 @@ package org.vip4j.examples;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.vip4j.internal.ConfigParsing;
 
 /**
@@ -29,6 +30,11 @@ final class LauncherLogging {
         set("org.slf4j.simpleLogger.log.io.grpc", "warn");
         set("org.slf4j.simpleLogger.log.io.netty", "warn");
         set("org.slf4j.simpleLogger.log.io.etcd", "error"); // jetcd warns on every retry; KeyWatch says it once
+        // gRPC logs through java.util.logging, in a two-line format of its own: one log, one format
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
     }
 
     private static Optional<String> first(String... values) {

@@ -34,14 +34,26 @@ final class LauncherOptions {
 
     static CommandLine commandLine() {
         CommandSpec spec = CommandSpec.create().name("vip4j");
+        List<String> footer = new ArrayList<>(List.of("",
+                "Precedence: flags > VIP_* environment > --config file > defaults.",
+                "Exit codes: 0 stopped normally, 2 bad configuration, 1 runtime failure.", "",
+                "Coming from vip-manager: its YAML files and VIP_* variables work unchanged, and so do its flag "
+                        + "names:"));
+        for (ConfigKey key : ConfigKey.values()) {
+            if (!key.oldNames().isEmpty()) {
+                footer.add("  " + String.join(", ", key.oldNames().stream().map(n -> "--" + n).toList())
+                        + " = --" + key.canonical());
+            }
+        }
         spec.usageMessage()
+                .abbreviateSynopsis(true) // "[OPTIONS] [COMMAND]": the option list below is the synopsis
                 .description("Keeps a virtual IP on the node that the DCS names as leader (Patroni, any leader "
                         + "election). A drop-in for vip-manager: its YAML files, VIP_* environment and flags work.")
-                .footer("", "Precedence: flags > VIP_* environment > --config file > defaults.",
-                        "Exit codes: 0 stopped normally, 2 bad configuration, 1 runtime failure.");
+                .footer(footer.toArray(String[]::new));
         spec.addPositional(PositionalParamSpec.builder().paramLabel("COMMAND").arity("0..1").type(String.class)
                 .description("run (default): follow the key and hold the VIP while this node leads;",
-                        "check: validate the configuration, print it with sources, and exit 0 or 2")
+                        "check: validate the configuration, print it with sources, and exit 0 or 2;",
+                        "completion: print a bash completion script for vip4j")
                 .build());
         spec.addOption(OptionSpec.builder("--config", "-c").paramLabel("FILE").type(String.class)
                 .description("vip-manager YAML file (also VIP_CONFIG)").build());
@@ -57,19 +69,25 @@ final class LauncherOptions {
         spec.addOption(OptionSpec.builder("--version", "-V").arity("0").type(boolean.class).versionHelp(true)
                 .description("print the version").build());
         for (ConfigKey key : ConfigKey.values()) {
-            List<String> names = new ArrayList<>(List.of("--" + key.canonical()));
-            key.oldNames().forEach(old -> names.add("--" + old));
-            OptionSpec.Builder b = OptionSpec.builder(names.toArray(String[]::new)).type(String.class)
-                    .paramLabel(key.isSecret() ? "SECRET" : "VALUE")
-                    .description(key.allowed() + " (" + key.envName() + ")");
-            if (key.kind() == ConfigKey.Kind.BOOLEAN) {
-                b.arity("0..1").fallbackValue("true");
+            spec.addOption(keyOption(key, List.of("--" + key.canonical()), false));
+            if (!key.oldNames().isEmpty()) {
+                // accepted, not shown: the help lists them once, in the footer
+                spec.addOption(keyOption(key, key.oldNames().stream().map(n -> "--" + n).toList(), true));
             }
-            spec.addOption(b.build());
         }
         CommandLine cl = new CommandLine(spec);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
+    }
+
+    private static OptionSpec keyOption(ConfigKey key, List<String> names, boolean hidden) {
+        OptionSpec.Builder b = OptionSpec.builder(names.toArray(String[]::new)).type(String.class)
+                .paramLabel(key.isSecret() ? "SECRET" : "VALUE").hidden(hidden)
+                .description(key.allowed() + " (" + key.envName() + ")");
+        if (key.kind() == ConfigKey.Kind.BOOLEAN) {
+            b.arity("0..1").fallbackValue("true");
+        }
+        return b.build();
     }
 
     /** Parses, or throws {@link CommandLine.ParameterException} with picocli's message. */
@@ -78,9 +96,22 @@ final class LauncherOptions {
         String command = r.hasMatchedPositional(0) ? r.matchedPositionalValue(0, "run") : "run";
         Map<String, String> keys = new LinkedHashMap<>();
         for (ConfigKey key : ConfigKey.values()) {
-            if (r.hasMatchedOption("--" + key.canonical())) {
+            List<OptionSpec> matched = new ArrayList<>();
+            for (String name : names(key)) {
+                OptionSpec o = r.matchedOption("--" + name);
+                if (o != null && !matched.contains(o)) {
+                    matched.add(o);
+                }
+            }
+            if (matched.size() > 1) {
+                // one option before old names were hidden; picocli then refused the second value, so do we
+                throw new CommandLine.ParameterException(r.commandSpec().commandLine(), "--" + key.canonical()
+                        + " is given twice, as " + matched.stream().map(OptionSpec::longestName).toList()
+                        + "; allowed: one of them");
+            }
+            if (!matched.isEmpty()) {
                 // the spelling the user typed matters for old-name warnings
-                keys.put(typedName(r, key), r.matchedOptionValue("--" + key.canonical(), ""));
+                keys.put(typedName(r, key), matched.get(0).getValue() == null ? "" : matched.get(0).getValue());
             }
         }
         return new Parsed(command, r.matchedOptionValue("--config", null), r.hasMatchedOption("--keep-on-stop"),

@@ -23,6 +23,7 @@ import org.vip4j.internal.ConfigParsing;
 import org.vip4j.internal.Providers;
 import org.vip4j.net.linux.ThreadPriority;
 import org.vip4j.spi.DcsClient;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 
 /**
@@ -77,8 +78,12 @@ public final class VipManagerMain {
             out.println("vip4j " + version());
             return OK;
         }
+        if (p.command().equals("completion")) {
+            out.print(AutoComplete.bash("vip4j", cl));
+            return OK;
+        }
         if (!p.command().equals("run") && !p.command().equals("check")) {
-            err.println("vip4j: unknown command '" + p.command() + "'; allowed: run, check");
+            err.println("vip4j: unknown command '" + p.command() + "'; allowed: run, check, completion");
             return BAD_CONFIGURATION;
         }
         List<VipConfig> configs;

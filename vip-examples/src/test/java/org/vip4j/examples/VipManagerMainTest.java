@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,10 +34,49 @@ class VipManagerMainTest {
     @Test
     void helpAndVersionExitZero() {
         assertThat(run(Map.of(), "--help")).isZero();
-        assertThat(stdout()).contains("Usage: vip4j").contains("--trigger-key").contains("--iface")
+        assertThat(stdout()).contains("Usage: vip4j").contains("--trigger-key").contains("--interface")
                 .contains("Exit codes: 0 stopped normally, 2 bad configuration, 1 runtime failure");
         assertThat(run(Map.of(), "--version")).isZero();
         assertThat(stdout()).contains("vip4j ");
+    }
+
+    @Test
+    void helpShowsCanonicalNamesAndListsEachOldNameOnceAtTheEnd() {
+        assertThat(run(Map.of(), "--help")).isZero();
+        String help = stdout();
+        String options = help.substring(0, help.indexOf("Coming from vip-manager"));
+        for (String old : List.of("--iface", "--hostingtype", "--key", "--mask", "--endpoint", "--type")) {
+            assertThat(options).as("option list and usage line").doesNotContain(old + " ").doesNotContain(old + "=")
+                    .doesNotContain(old + ",");
+            assertThat(help.split(java.util.regex.Pattern.quote(old) + "\\b", -1)).as(old).hasSize(2);
+        }
+        assertThat(help).contains("--iface = --interface");
+    }
+
+    @Test
+    void anOldNameIsStillAcceptedButNotBesideItsCanonicalName() {
+        assertThat(run(Map.of(), "check", "--ip", "198.51.100.100", "--mask", "24", "--iface", "lo", "--key",
+                "/service/pg/leader", "--trigger-value", "n1")).isZero();
+        assertThat(run(Map.of(), "check", "--ip", "198.51.100.100", "--netmask", "24", "--mask", "24",
+                "--interface", "lo", "--trigger-key", "/k", "--trigger-value", "n1")).isEqualTo(2);
+        assertThat(stderr()).contains("--netmask is given twice").contains("--mask");
+    }
+
+    @Test
+    void javaUtilLoggingGoesToTheSameLogAsEverythingElse() {
+        assertThat(run(Map.of(), "check", "--ip", "198.51.100.100", "--netmask", "24", "--interface", "lo",
+                "--trigger-key", "/k", "--trigger-value", "n1")).isZero();
+        // gRPC's records (java.util.logging) reach SLF4J, in the launcher's one format
+        assertThat(org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()).isTrue();
+        assertThat(java.util.logging.Logger.getLogger("").getHandlers()).singleElement()
+                .isInstanceOf(org.slf4j.bridge.SLF4JBridgeHandler.class);
+    }
+
+    @Test
+    void completionScriptCompletesCanonicalNames() {
+        assertThat(run(Map.of(), "completion")).isZero();
+        assertThat(stdout()).contains("complete -F").contains("--trigger-key").contains("--keep-on-stop")
+                .doesNotContain("--iface");
     }
 
     @Test

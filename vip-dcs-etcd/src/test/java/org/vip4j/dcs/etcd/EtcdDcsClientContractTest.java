@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vip4j.VipConfig;
-import org.vip4j.dcs.etcd.testing.EtcdExtension;
+import org.vip4j.testing.etcd.EtcdExtension;
 import org.vip4j.spi.DcsClient;
 import org.vip4j.testing.DcsClientContract;
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vip4j.VipConfig;
-import org.vip4j.dcs.etcd.testing.EtcdExtension;
+import org.vip4j.testing.etcd.EtcdExtension;
 import org.vip4j.spi.DcsClient;
 import org.vip4j.spi.DcsWatch;
 import org.vip4j.testing.ObservationRecorder;

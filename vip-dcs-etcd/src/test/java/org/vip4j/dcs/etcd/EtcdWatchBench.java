@@ -13,7 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.vip4j.VipConfig;
-import org.vip4j.dcs.etcd.testing.EtcdExtension;
+import org.vip4j.testing.etcd.EtcdExtension;
 import org.vip4j.spi.DcsClient;
 import org.vip4j.spi.DcsWatch;
 import org.vip4j.spi.LeaderObservation;

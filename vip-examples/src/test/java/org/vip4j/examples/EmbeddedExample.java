@@ -16,7 +16,8 @@ import org.vip4j.testing.InMemoryDcs;
  * vip4j embedded in a JVM, with nothing real underneath: three nodes share one in-memory DCS, each with its own
  * fake interface, and the leader key moves n1 → n2 → n3 → deleted. Shows the events a listener receives and who
  * holds the VIP after each move. The same wiring with {@code dcs-type} and {@code manager-type} left to their
- * providers (etcd, netlink) is what runs in production.
+ * providers (etcd, netlink) is what runs in production. It lives with the tests because it runs on vip4j's test
+ * fixtures (vip-testing), which stay out of vip4j.jar; {@code EmbeddedExampleTest} runs it.
  */
 public final class EmbeddedExample {
 

@@ -1,4 +1,4 @@
-package org.vip4j.dcs.etcd.testing;
+package org.vip4j.testing.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
