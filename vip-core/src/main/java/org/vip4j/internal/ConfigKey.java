@@ -54,6 +54,9 @@ public enum ConfigKey {
     /** Keys vip-manager knows that are not configuration values of a VIP: accepted in files, ignored with a WARN. */
     public static final List<String> IGNORED_FILE_KEYS = List.of("config", "version", "help");
 
+    /** Keys without a default that every VIP must set. */
+    public static final List<ConfigKey> REQUIRED = List.of(IP, NETMASK, INTERFACE, TRIGGER_KEY);
+
     private final String canonical;
     private final Kind kind;
     private final String defaultText;

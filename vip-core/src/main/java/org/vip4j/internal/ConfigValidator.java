@@ -60,7 +60,7 @@ public final class ConfigValidator {
         String dcsType = values.containsKey(ConfigKey.DCS_TYPE) ? (String) values.get(ConfigKey.DCS_TYPE).value() : "etcd";
         applyTypeDefaults(dcsType, values);
 
-        for (ConfigKey required : List.of(ConfigKey.IP, ConfigKey.NETMASK, ConfigKey.INTERFACE, ConfigKey.TRIGGER_KEY)) {
+        for (ConfigKey required : ConfigKey.REQUIRED) {
             if (!values.containsKey(required) && layers.effective(required).isEmpty()) {
                 problems.add(required.canonical() + " (" + required.envName() + ", --" + required.canonical()
                         + ") is required: " + required.allowed());

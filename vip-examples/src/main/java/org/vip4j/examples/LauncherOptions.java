@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vip4j.internal.ConfigKey;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -78,6 +79,12 @@ final class LauncherOptions {
         CommandLine cl = new CommandLine(spec);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
+    }
+
+    /** The bash completion script of {@code vip4j completion} and of the Debian package. */
+    static String bashCompletion(CommandLine cl) {
+        // bash-completion sources the file; picocli's #! line would suggest it runs
+        return AutoComplete.bash("vip4j", cl).replaceFirst("\\A#![^\n]*\n", "");
     }
 
     private static OptionSpec keyOption(ConfigKey key, List<String> names, boolean hidden) {

@@ -6,9 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.vip4j.internal.ConfigKey;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 
 /**
@@ -18,10 +16,6 @@ import picocli.CommandLine;
  */
 public final class PackageFiles {
 
-    /** Keys without a default that a VIP cannot do without. */
-    private static final List<ConfigKey> REQUIRED =
-            List.of(ConfigKey.IP, ConfigKey.NETMASK, ConfigKey.INTERFACE, ConfigKey.TRIGGER_KEY);
-
     private PackageFiles() {
     }
 
@@ -30,9 +24,7 @@ public final class PackageFiles {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("default"), environmentFile());
         CommandLine cl = LauncherOptions.commandLine();
-        // bash-completion sources the file; a #! line would suggest it runs
-        String completion = AutoComplete.bash("vip4j", cl).replaceFirst("\\A#![^\n]*\n", "");
-        Files.writeString(dir.resolve("vip4j.bash-completion"), completion);
+        Files.writeString(dir.resolve("vip4j.bash-completion"), LauncherOptions.bashCompletion(cl));
         ByteArrayOutputStream help = new ByteArrayOutputStream();
         cl.usage(new PrintStream(help, true, StandardCharsets.UTF_8));
         Files.write(dir.resolve("vip4j-help.txt"), help.toByteArray());
@@ -42,7 +34,7 @@ public final class PackageFiles {
         StringBuilder b = new StringBuilder();
         b.append("# Settings of vip4j.service, read by systemd (EnvironmentFile=): the VIP_* variables vip-manager reads.\n")
                 .append("# Set at least ")
-                .append(String.join(", ", REQUIRED.stream().map(ConfigKey::envName).toList()))
+                .append(String.join(", ", ConfigKey.REQUIRED.stream().map(ConfigKey::envName).toList()))
                 .append(" and VIP_DCS_ENDPOINTS, then check them:\n")
                 .append("#   sudo sh -c 'set -a; . /etc/default/vip4j; vip4j check'\n")
                 .append("# and start: systemctl enable --now vip4j. Every key below is shown with its default, commented out.\n")
@@ -50,7 +42,7 @@ public final class PackageFiles {
                 .append("# For a Debian Patroni cluster use vip4j@<version>-<cluster> instead: it reads /etc/patroni/<version>-<cluster>.vip.\n");
         for (ConfigKey key : ConfigKey.values()) {
             b.append('\n').append("# ").append(key.canonical()).append(": ").append(key.allowed());
-            if (REQUIRED.contains(key)) {
+            if (ConfigKey.REQUIRED.contains(key)) {
                 b.append(" (required)");
             }
             b.append('\n');

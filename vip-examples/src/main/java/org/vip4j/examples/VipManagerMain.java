@@ -23,7 +23,6 @@ import org.vip4j.internal.ConfigParsing;
 import org.vip4j.internal.Providers;
 import org.vip4j.net.linux.ThreadPriority;
 import org.vip4j.spi.DcsClient;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 
 /**
@@ -79,7 +78,7 @@ public final class VipManagerMain {
             return OK;
         }
         if (p.command().equals("completion")) {
-            out.print(AutoComplete.bash("vip4j", cl));
+            out.print(LauncherOptions.bashCompletion(cl));
             return OK;
         }
         if (!p.command().equals("run") && !p.command().equals("check")) {

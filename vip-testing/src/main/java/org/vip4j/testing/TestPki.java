@@ -103,7 +103,7 @@ public final class TestPki {
     }
 
     private static JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
-        Instant now = Instant.now();
+        Instant now = Instant.now(); // X.509 validity is wall-clock time by definition, checked against the peer's clock
         return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.getAndIncrement()),
                 Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(1, ChronoUnit.DAYS)), subject,
                 keys.getPublic());
