@@ -46,4 +46,44 @@ mvn -B -q -o install -Dmaven.repo.local="$repo" -Dmaven.test.skip=true -Dvip4j.l
 # 3. the user's build, offline, from a copy outside the source tree
 cp -r consumer "$work/consumer"
 mvn -B -o -f "$work/consumer/pom.xml" -Dmaven.repo.local="$repo" -Dvip4j.version="$version" verify
+
+# 4. the same application on the module path: vip-core is the module org.vip4j and hides its internals from the
+#    compiler and at run time; the providers (automatic modules) are still found. Third-party jars stay on the class
+#    path, as most users have them (jetcd's and gRPC's are not modules).
+mkdir -p "$work/manifest"
+(cd "$work/manifest" && jar xf "$work/consumer/target/vipapp-1.0.jar" META-INF/MANIFEST.MF)
+manifest=$(tr -d '\r' <"$work/manifest/META-INF/MANIFEST.MF" | sed -e ':a;N;$!ba;s/\n //g')
+modules=() others=()
+for jar in $(sed -n 's/^Class-Path: //p' <<<"$manifest"); do
+  case "$jar" in
+    org/vip4j/*|org/slf4j/slf4j-api/*) modules+=("$repo/$jar") ;;
+    *) others+=("$repo/$jar") ;;
+  esac
+done
+if [ "${#modules[@]}" -lt 5 ]; then
+  echo "consumer-test: expected vip-core, slf4j-api and the providers in the consumer's manifest, found: ${modules[*]}" >&2
+  exit 1
+fi
+mp=$(IFS=:; echo "${modules[*]}")
+cp=$(IFS=:; echo "$work/consumer/target/classes:${others[*]}")
+mkdir -p "$work/peek/com/example" "$work/peek-out"
+cat >"$work/peek/com/example/Peek.java" <<'JAVA'
+package com.example;
+
+public class Peek {
+    long now = org.vip4j.internal.Ticker.system().millis();
+}
+JAVA
+if javac -d "$work/peek-out" --module-path "$mp" --add-modules org.vip4j -cp "$cp" \
+    "$work/peek/com/example/Peek.java" >"$work/peek.log" 2>&1; then
+  echo "consumer-test: code outside vip-core compiled against org.vip4j.internal on the module path" >&2
+  exit 1
+fi
+if ! grep -q "does not export it" "$work/peek.log"; then
+  echo "consumer-test: compiling against org.vip4j.internal failed, but not because the module hides it:" >&2
+  cat "$work/peek.log" >&2
+  exit 1
+fi
+echo "consumer-test: org.vip4j.internal is not visible to a user's code: $(grep -m1 'does not export' "$work/peek.log")"
+java --module-path "$mp" --add-modules ALL-MODULE-PATH -cp "$cp" com.example.vipapp.ModulePathCheck
 echo "consumer-test: passed (vip4j $version from $(find "$repo/org/vip4j" -name '*.jar' | wc -l) installed jars)"

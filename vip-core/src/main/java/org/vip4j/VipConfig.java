@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vip4j.internal.ConfigKey;
 import org.vip4j.internal.ConfigLayers;
 import org.vip4j.internal.ConfigValidator;
 import org.vip4j.internal.Durations;
@@ -382,6 +381,11 @@ public final class VipConfig {
             }
             result.warnings().forEach(w -> LOG.warn("configuration: {}", w));
             return new VipConfig(result.values());
+        }
+
+        /** The values as given so far, for {@link VipManager#check}. */
+        ConfigLayers layers() {
+            return layers;
         }
 
         private Builder typed(ConfigKey key, String text) {

@@ -3,6 +3,7 @@ package org.vip4j;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -13,6 +14,7 @@ import org.vip4j.internal.AddressCalls;
 import org.vip4j.internal.Cancellable;
 import org.vip4j.internal.Confirmer;
 import org.vip4j.internal.EventLoop;
+import org.vip4j.internal.HostCheck;
 import org.vip4j.internal.ListenerRegistry;
 import org.vip4j.internal.PromoteCheck;
 import org.vip4j.internal.Providers;
@@ -119,6 +121,19 @@ public final class VipManager implements AutoCloseable {
      */
     public static DcsClient createDcsClient(VipConfig config) {
         return Providers.dcs(config.dcsType()).create(config);
+    }
+
+    /**
+     * Everything that would stop a manager for this configuration from starting on this host, all at once: the
+     * configuration's own problems (those {@link VipConfig.Builder#build()} would throw), a {@code dcs-type} or
+     * {@code manager-type} that no provider on the class or module path answers to, and an interface the address
+     * manager cannot use. Connects to nothing and changes nothing on the host ({@code vip4j check} is this); the
+     * builder can be built afterwards.
+     *
+     * @return each problem as {@code key=value: what is wrong}; empty when a manager would start
+     */
+    public static List<String> check(VipConfig.Builder config) {
+        return HostCheck.problems(config.layers());
     }
 
     /**

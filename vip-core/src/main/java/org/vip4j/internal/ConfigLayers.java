@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.vip4j.ConfigKey;
 import org.vip4j.ConfigSource;
 
 /**

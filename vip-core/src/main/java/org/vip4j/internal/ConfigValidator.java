@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.vip4j.ConfigKey;
 import org.vip4j.ConfigSource;
 import org.vip4j.DcsLossPolicy;
 

@@ -32,7 +32,7 @@ final class Harness implements AutoCloseable {
     final List<String> logLines = new ArrayList<>();
     final VipConfig config;
     final VirtualAddress vip;
-    final EventLoop loop = new EventLoop(clock);
+    final EventLoop loop = new EventLoop(clock::millis);
     /** What the promote-check answers, when the config turns it on. */
     volatile boolean primary;
     /** The tickets of the promote-check's questions, in order. */
@@ -65,7 +65,7 @@ final class Harness implements AutoCloseable {
                 (level, line) -> logLines.add(level + " " + line));
         this.calls = new AddressCalls(net, vip, config.takeoverTimeout());
         Confirmer confirmer = Confirmer.of(dcs, this::confirm);
-        this.machine = new VipStateMachine(config, clock, calls, this::askProbe, confirmer, this::watchSuccessor,
+        this.machine = new VipStateMachine(config, clock::millis, calls, this::askProbe, confirmer, this::watchSuccessor,
                 transitions, config.promoteCheck().isPresent() ? this::askPromoted : null);
         loop.attach(machine);
     }

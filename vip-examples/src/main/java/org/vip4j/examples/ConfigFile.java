@@ -11,8 +11,8 @@ import java.util.Map;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.vip4j.ConfigKey;
 import org.vip4j.VipConfigException;
-import org.vip4j.internal.ConfigKey;
 
 /**
  * A vip-manager YAML file, read as it is: canonical or old key names, {@code dcs-endpoints} as a string or a list.

@@ -1,10 +1,10 @@
 package org.vip4j.examples;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.bridge.SLF4JBridgeHandler;
-import org.vip4j.internal.ConfigParsing;
 
 /**
  * Configures slf4j-simple from {@code log-level} before the first logger exists (slf4j-simple reads its settings
@@ -55,17 +55,14 @@ final class LauncherLogging {
         return o == null ? null : String.valueOf(o);
     }
 
+    /** vip-manager's level names (and WARN) as SLF4J's; a bad value is reported by the configuration check. */
     private static String slf4jLevel(String configured) {
-        try {
-            return switch (ConfigParsing.logLevel(configured)) {
-                case "DEBUG" -> "debug";
-                case "WARNING" -> "warn";
-                case "ERROR" -> "error";
-                default -> "info";
-            };
-        } catch (IllegalArgumentException e) {
-            return "info"; // the configuration check reports the bad value with the others
-        }
+        return switch (configured.trim().toUpperCase(Locale.ROOT)) {
+            case "DEBUG" -> "debug";
+            case "WARNING", "WARN" -> "warn";
+            case "ERROR" -> "error";
+            default -> "info";
+        };
     }
 
     private static void set(String property, String value) {

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.vip4j.internal.ConfigKey;
+import org.vip4j.ConfigKey;
 import picocli.CommandLine;
 
 /**

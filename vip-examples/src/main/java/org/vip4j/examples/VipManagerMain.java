@@ -17,10 +17,6 @@ import org.slf4j.LoggerFactory;
 import org.vip4j.VipConfig;
 import org.vip4j.VipConfigException;
 import org.vip4j.VipManager;
-import org.vip4j.internal.ConfigKey;
-import org.vip4j.internal.ConfigLayers;
-import org.vip4j.internal.ConfigParsing;
-import org.vip4j.internal.Providers;
 import org.vip4j.net.linux.ThreadPriority;
 import org.vip4j.spi.DcsClient;
 import picocli.CommandLine;
@@ -115,57 +111,17 @@ public final class VipManagerMain {
         for (Map<String, Object> file : files) {
             VipConfig.Builder b = VipConfig.builder().fromFile(file).fromEnvironment(env);
             flags.forEach(b::set);
-            try {
+            List<String> found = VipManager.check(b);
+            if (found.isEmpty()) {
                 configs.add(b.build());
-            } catch (VipConfigException e) {
-                problems.addAll(e.problems());
-                problems.addAll(environmentProblems(file, flags));
+            } else {
+                problems.addAll(found);
             }
-        }
-        for (VipConfig c : configs) {
-            try {
-                Providers.dcs(c.dcsType());
-                Providers.addressManager(c.managerType());
-            } catch (VipConfigException e) {
-                problems.addAll(e.problems());
-            }
-            interfaceProblem(c.managerType(), c.interfaceName()).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
             throw new VipConfigException(new ArrayList<>(problems));
         }
         return configs;
-    }
-
-    /**
-     * For a configuration that did not build: the provider types and the interface as written, so that an unknown
-     * dcs-type or a missing interface shows up with the other problems, not after they are fixed.
-     */
-    private List<String> environmentProblems(Map<String, Object> file, Map<String, String> flags) {
-        ConfigLayers layers = new ConfigLayers();
-        layers.addFile(file);
-        layers.addEnvironment(env);
-        flags.forEach((k, v) -> layers.addOverride(k, v, "--" + k));
-        List<String> problems = new ArrayList<>();
-        String dcsType = layers.effective(ConfigKey.DCS_TYPE).map(ConfigLayers.Entry::text).orElse("etcd");
-        String managerType = layers.effective(ConfigKey.MANAGER_TYPE).map(ConfigLayers.Entry::text).orElse("basic");
-        try {
-            Providers.dcs(ConfigParsing.dcsType(dcsType));
-        } catch (VipConfigException e) {
-            problems.addAll(e.problems());
-        } catch (IllegalArgumentException e) {
-            // reported by the configuration itself
-        }
-        try {
-            Providers.addressManager(ConfigParsing.word(managerType));
-        } catch (VipConfigException e) {
-            problems.addAll(e.problems());
-        } catch (IllegalArgumentException e) {
-            // reported by the configuration itself
-        }
-        layers.effective(ConfigKey.INTERFACE).map(ConfigLayers.Entry::text)
-                .flatMap(name -> interfaceProblem(managerType.trim(), name)).ifPresent(problems::add);
-        return problems;
     }
 
     private int run(List<VipConfig> configs, LauncherOptions.Parsed p, Logger log) {
@@ -276,15 +232,6 @@ public final class VipManagerMain {
         err.println("vip4j: invalid configuration (" + problems.size()
                 + (problems.size() == 1 ? " problem):" : " problems):"));
         problems.forEach(pr -> err.println("  - " + pr));
-    }
-
-    /** The address manager's own view of the interface: the one that will add the VIP to it. */
-    private static Optional<String> interfaceProblem(String managerType, String name) {
-        try {
-            return Providers.addressManager(managerType).interfaceProblem(name).map(p -> "interface=" + name + ": " + p);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty(); // the unknown manager-type is reported on its own
-        }
     }
 
     static String version() {

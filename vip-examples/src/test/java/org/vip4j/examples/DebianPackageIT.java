@@ -16,7 +16,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.vip4j.internal.ConfigKey;
+import org.vip4j.ConfigKey;
 
 /**
  * The Debian package the build makes, as a user gets it: lintian clean (each override explained in the package),

@@ -6,13 +6,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
-import org.vip4j.internal.Ticker;
 
 /**
  * A clock that moves only when a test says so: the monotonic ticker every deadline runs on, and a wall clock for the
  * events' timestamps that a test can also step on its own ({@link #stepWall}), as NTP or {@code date} would. Thread-safe.
  */
-public final class ManualClock extends Clock implements Ticker {
+public final class ManualClock extends Clock {
 
     private final AtomicLong millis;
     private final AtomicLong wallOffset = new AtomicLong();
@@ -37,7 +36,10 @@ public final class ManualClock extends Clock implements Ticker {
         wallOffset.addAndGet(d.toMillis());
     }
 
-    /** The ticker (monotonic milliseconds); the wall clock is {@link #instant()}. */
+    /**
+     * The ticker: monotonic milliseconds, what every deadline runs on (a test hands {@code clock::millis} where a
+     * monotonic source is asked for); the wall clock is {@link #instant()}.
+     */
     @Override
     public long millis() {
         return millis.get();

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.vip4j.VipConfig;
 import org.vip4j.spi.DcsClient;
 import org.vip4j.spi.DcsClientProvider;
-import org.vip4j.internal.PemTls;
+import org.vip4j.spi.PemTls;
 
 /**
  * {@code dcs-type: consul}: follows the leader key in Consul's KV store over its HTTP API.

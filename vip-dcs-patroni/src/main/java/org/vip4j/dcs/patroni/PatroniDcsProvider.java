@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.vip4j.VipConfig;
 import org.vip4j.spi.DcsClient;
 import org.vip4j.spi.DcsClientProvider;
-import org.vip4j.internal.PemTls;
+import org.vip4j.spi.PemTls;
 
 /**
  * {@code dcs-type: patroni}: polls the local Patroni's REST API, as vip-manager does:

@@ -1,4 +1,4 @@
-package org.vip4j.internal;
+package org.vip4j;
 
 import java.util.List;
 import java.util.Locale;
@@ -7,9 +7,9 @@ import java.util.Optional;
 /**
  * The one key table: every configuration key with its canonical name (YAML key and {@code --flag}), its
  * environment name, vip-manager's older names, how its value is read, its default and whether it is secret.
- * Files, the environment, flags, the builder and the printed configuration all go through it.
- *
- * <p>Internal: not part of the vip4j API.
+ * Files, the environment, flags, the builder and the printed configuration all go through it; a launcher, a
+ * packaged {@code /etc/default} file or a user's own front end reads it to spell keys the way vip4j does. Values are
+ * set with {@link VipConfig.Builder#set}, in the spelling {@link #canonical()} gives.
  */
 public enum ConfigKey {
     IP("ip", Kind.ADDRESS, null, "the virtual IP address, IPv4 or IPv6, e.g. 198.51.100.100"),
@@ -45,7 +45,7 @@ public enum ConfigKey {
     CONSUL_TOKEN("consul-token", Kind.SECRET, null, "the Consul ACL token", "consul_token"),
     VERBOSE("verbose", Kind.BOOLEAN, "false", "true or false (true = log-level DEBUG)");
 
-    /** How a key's text is read. */
+    /** How a key's text is read; {@link #allowed()} says it in words. */
     public enum Kind {
         ADDRESS, NETMASK, INTERFACE, TEXT, WORD, DCS_TYPE, ENDPOINTS, DURATION_MS, DURATION_S, DURATION_MS_OR_ZERO,
         LOG_LEVEL, COUNT, DCS_LOSS, SECRET, FILE, BOOLEAN, URL_OR_OFF

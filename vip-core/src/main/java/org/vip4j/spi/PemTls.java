@@ -1,4 +1,4 @@
-package org.vip4j.internal;
+package org.vip4j.spi;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,9 +23,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * An {@link SSLContext} from PEM files, as vip-manager takes them: a CA bundle (else the JVM's trust store) and an
  * optional client certificate with its unencrypted PKCS#8 key ({@code -----BEGIN PRIVATE KEY-----}). Shared by the
- * DCS providers that speak HTTPS with the JDK client (Consul, Patroni).
- *
- * <p>Internal: not part of the vip4j API.
+ * DCS providers that speak HTTPS with the JDK client (Consul, Patroni), and there for any provider that takes the
+ * {@code etcd-ca-file}, {@code etcd-cert-file} and {@code etcd-key-file} keys the same way.
  */
 public final class PemTls {
 
