@@ -20,6 +20,7 @@ parts=("${@:2}")
 scripts/install-deps.sh
 command -v vip-manager >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq vip-manager >/dev/null; }
 flock /tmp/vip4j-mvn.lock mvn -B -q -DskipTests package
+bin/vip4j --create-cds-archive  # as the Debian package does at install time; bin/vip4j then maps it
 flock /tmp/vip4j-mvn.lock mvn -B -q -pl vip-examples -am test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="target/test-classes:target/classes:$(cat vip-examples/target/bench.classpath)"

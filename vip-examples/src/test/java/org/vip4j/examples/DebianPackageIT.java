@@ -21,7 +21,8 @@ import org.vip4j.ConfigKey;
 /**
  * The Debian package the build makes, as a user gets it: lintian clean (each override explained in the package),
  * installed with {@code dpkg -i} on this machine, {@code vip4j check} from the installed files against
- * {@code /etc/default/vip4j} and against a Debian Patroni {@code .vip} file, both units accepted by
+ * {@code /etc/default/vip4j} and against a Debian Patroni {@code .vip} file (and with the CDS archive postinst made
+ * for this machine's JVM), both units accepted by
  * {@code systemd-analyze verify}, and purged again without a file left behind. Needs root, dpkg, lintian and
  * systemd-analyze ({@code scripts/install-deps.sh} installs them); refuses to run where a vip4j package is installed
  * already, since it would remove it.
@@ -32,6 +33,7 @@ class DebianPackageIT {
     private static final Path TARGET = Path.of("target");
     /** Named so that it cannot be a real cluster's file; removed after the test. */
     private static final Path VIP_FILE = Path.of("/etc/patroni/15-vip4jtest.vip");
+    private static final Path CDS_ARCHIVE = Path.of("/var/cache/vip4j/vip4j.jsa");
     private static Path deb;
     private static boolean installed;
     private static List<String> packageFiles = List.of();
@@ -79,7 +81,11 @@ class DebianPackageIT {
         packageFiles = run("dpkg", "-L", "vip4j").out().lines().toList();
         assertThat(packageFiles).contains("/usr/bin/vip4j", "/usr/share/vip4j/vip4j.jar", "/lib/systemd/system/vip4j.service",
                 "/lib/systemd/system/vip4j@.service", "/etc/default/vip4j", "/usr/share/bash-completion/completions/vip4j",
-                "/usr/share/doc/vip4j/copyright", "/usr/share/doc/vip4j/vip4j-help.txt");
+                "/usr/share/doc/vip4j/copyright", "/usr/share/doc/vip4j/vip4j-help.txt",
+                "/usr/share/vip4j/vip4j.classlist");
+        // postinst made the class-data sharing archive for this machine's JVM
+        assertThat(r.out()).contains("vip4j: CDS archive " + CDS_ARCHIVE + " for /usr/share/vip4j/vip4j.jar");
+        assertThat(CDS_ARCHIVE).isRegularFile();
         String defaults = Files.readString(Path.of("/etc/default/vip4j"));
         for (ConfigKey key : ConfigKey.values()) {
             assertThat(defaults).as("/etc/default/vip4j lists every key").contains("#" + key.envName() + "=");
@@ -102,6 +108,11 @@ class DebianPackageIT {
         Result r = run("sh", "-c", "set -a; . /etc/default/vip4j; exec /usr/bin/vip4j check");
         assertThat(r.code()).as("vip4j check with /etc/default/vip4j:\n" + r.out()).isZero();
         assertThat(r.out()).contains("configuration OK: 1 VIP").contains("/service/pg/leader").contains("198.51.100.100");
+        // the installed start script maps the archive: with -Xshare:on a JVM that cannot use it refuses to start
+        Result shared = run("sh", "-c", "set -a; . /etc/default/vip4j; JAVA_TOOL_OPTIONS=-Xshare:on "
+                + "exec /usr/bin/vip4j check");
+        assertThat(shared.code()).as("vip4j check with the CDS archive required:\n" + shared.out()).isZero();
+        assertThat(shared.out()).contains("configuration OK: 1 VIP");
     }
 
     @Test
@@ -153,6 +164,7 @@ class DebianPackageIT {
         assertThat(left).as("files of the package still there after purge").isEmpty();
         assertThat(Path.of("/usr/share/vip4j")).doesNotExist();
         assertThat(Path.of("/usr/share/doc/vip4j")).doesNotExist();
+        assertThat(CDS_ARCHIVE.getParent()).as("the CDS archive postinst made").doesNotExist();
     }
 
     private record Result(int code, String out) {

@@ -1,6 +1,7 @@
 package org.vip4j.examples;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,10 @@ public final class IdleBench {
     record Node(String role, double cpuPercent, long rssKb, long threads) {
     }
 
+    private enum Tool {
+        VIP4J, VIP4J_WITHOUT_CDS, VIP_MANAGER
+    }
+
     record Run(String tool, List<Node> nodes, String requests, String startup) {
     }
 
@@ -41,14 +46,21 @@ public final class IdleBench {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         List<Run> runs = new ArrayList<>();
         try (Lab lab = Lab.up(true)) {
-            runs.add(measure(lab, "vip4j (`bin/vip4j`, defaults)", false, seconds));
-            runs.add(measure(lab, "vip-manager 1.0.2, interval 1000 ms", true, seconds));
+            Path archive = Path.of("target/vip4j.jsa");
+            if (!Files.isRegularFile(archive)) {
+                throw new IllegalStateException(archive.toAbsolutePath() + " is missing: bin/vip4j --create-cds-archive "
+                        + "makes it (scripts/bench.sh does), as the Debian package does at install time");
+            }
+            runs.add(measure(lab, "vip4j (`bin/vip4j`, defaults, CDS archive)", Tool.VIP4J, seconds));
+            runs.add(measure(lab, "vip4j (`bin/vip4j`, defaults, no CDS archive)", Tool.VIP4J_WITHOUT_CDS, seconds));
+            runs.add(measure(lab, "vip-manager 1.0.2, interval 1000 ms", Tool.VIP_MANAGER, seconds));
         }
         System.out.println("## Idle cost: one VIP, holder and standby");
         System.out.println();
         System.out.printf(Locale.ROOT, """
                 One VIP in the namespace lab, the key naming n1 throughout: n1 holds, n2 stands by. Each tool as its
-                packaged start script runs it (vip4j: `bin/vip4j` and its JVM flags; vip-manager 1.0.2 from Debian,
+                packaged start script runs it (vip4j: `bin/vip4j` and its JVM flags, with the class-data sharing
+                archive that the Debian package makes at install time and without it; vip-manager 1.0.2 from Debian,
                 etcd v2, its default 1000 ms interval), %d s after a %d s settling time. CPU is utime + stime of the
                 process over the window (1/100 s ticks), in %% of one core; RSS and threads at its end; requests are
                 what etcd counted for both nodes together in the window (gRPC messages received, by method, and v2
@@ -80,7 +92,8 @@ public final class IdleBench {
         return met ? "met" : "not met";
     }
 
-    private static Run measure(Lab lab, String tool, boolean vipManager, int seconds) throws Exception {
+    private static Run measure(Lab lab, String tool, Tool which, int seconds) throws Exception {
+        boolean vipManager = which == Tool.VIP_MANAGER;
         if (vipManager) { // vip-manager 1.0.2 reads etcd's v2 store, which is not the v3 one
             SideBySideBench.shell(lab, "curl -sS --max-time 5 -X PUT http://127.0.0.1:2379/v2/keys" + Lab.KEY
                     + " -d value=n1 > /dev/null");
@@ -88,9 +101,11 @@ public final class IdleBench {
             lab.put("n1");
         }
         List<Process> started = new ArrayList<>();
+        // the nodes' logs go on from run to run: this run's start-up line is the one after those already there
+        int[] decisionsBefore = {0, firstDecisions(lab, 1).size(), firstDecisions(lab, 2).size()};
         try {
             for (int n = 1; n <= 2; n++) {
-                started.add(start(lab, n, vipManager));
+                started.add(start(lab, n, which));
             }
             lab.awaitHolders(List.of("n1"), Duration.ofSeconds(30));
             String startup = "–";
@@ -98,11 +113,9 @@ public final class IdleBench {
                 List<String> starts = new ArrayList<>();
                 for (int n = 1; n <= 2; n++) {
                     int node = n;
-                    Lab.await(() -> FIRST_DECISION.matcher(lab.log(node)).find(), Duration.ofSeconds(30),
+                    Lab.await(() -> firstDecisions(lab, node).size() > decisionsBefore[node], Duration.ofSeconds(30),
                             () -> "n" + node + " made no first decision: " + lab.log(node));
-                    Matcher m = FIRST_DECISION.matcher(lab.log(n));
-                    m.find();
-                    starts.add(m.group(1) + " ms");
+                    starts.add(firstDecisions(lab, node).get(decisionsBefore[node]) + " ms");
                 }
                 startup = "holder " + starts.get(0) + ", standby " + starts.get(1);
             }
@@ -145,14 +158,26 @@ public final class IdleBench {
         }
     }
 
-    private static Process start(Lab lab, int n, boolean vipManager) throws Exception {
-        if (vipManager) {
+    /** Every "first decision N ms after JVM start" in node {@code n}'s log, in order: N of each start. */
+    private static List<String> firstDecisions(Lab lab, int n) {
+        List<String> found = new ArrayList<>();
+        Matcher m = FIRST_DECISION.matcher(lab.log(n));
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        return found;
+    }
+
+    private static Process start(Lab lab, int n, Tool which) throws Exception {
+        if (which == Tool.VIP_MANAGER) {
             return lab.startCommand(n, List.of("/usr/bin/vip-manager", "--ip", Lab.VIP, "--netmask", "24",
                     "--interface", "eth0", "--trigger-key", Lab.KEY, "--trigger-value", "n" + n,
                     "--dcs-type", "etcd", "--dcs-endpoints", "http://198.51.100.10:2379", "--interval", "1000"));
         }
         Path script = Path.of("").toAbsolutePath().getParent().resolve("bin/vip4j");
+        // bin/vip4j maps target/vip4j.jsa when it is there; a path that is not an archive turns that off
         return lab.startCommand(n, List.of("env", "VIP4J_JAR=" + Path.of("target/vip4j.jar").toAbsolutePath(),
+                "VIP4J_CDS_ARCHIVE=" + (which == Tool.VIP4J ? Path.of("target/vip4j.jsa").toAbsolutePath() : "/none"),
                 script.toString(), "--ip", Lab.VIP, "--netmask", "24", "--interface", "eth0",
                 "--trigger-key", Lab.KEY, "--trigger-value", "n" + n,
                 "--dcs-endpoints", "http://198.51.100.10:2379"));

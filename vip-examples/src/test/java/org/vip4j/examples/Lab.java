@@ -107,8 +107,10 @@ final class Lab implements AutoCloseable {
     /** Starts the launcher on node {@code n} with {@code extraEnv} added to its environment (LD_PRELOAD, say). */
     Process startNode(int n, boolean labEnvironment, Map<String, String> extraEnv, String... extraArgs)
             throws IOException {
+        // the classes it loads, to compare with the list the CDS archive is made from (LauncherEndToEndIT)
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name + "-n" + n, "java",
-                "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+                "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
+                "-XX:DumpLoadedClassList=" + logs.resolve("n" + n + ".classlist"), "-jar", jar.toString()));
         cmd.addAll(Arrays.asList(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("n" + n + ".log").toFile()));

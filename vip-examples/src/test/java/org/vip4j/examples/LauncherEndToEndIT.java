@@ -2,12 +2,15 @@ package org.vip4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Three launcher processes (the shaded vip4j.jar) in the namespace lab with a real etcd: the VIP follows the key,
  * the client always reaches exactly the node the key names, deletes release, SIGTERM releases and exits 0, a crashed
- * holder's stray VIP is removed when it restarts, and bad configurations exit 2; every thread runs at nice -10. The tests run in order on one lab.
+ * holder's stray VIP is removed when it restarts, and bad configurations exit 2; every thread runs at nice -10; the
+ * CDS class list still holds what a launcher loads. The tests run in order on one lab.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherEndToEndIT {
@@ -130,5 +134,37 @@ class LauncherEndToEndIT {
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(out).contains("--interval=soon").contains("--netmask=64").contains("--etcd-password=*****")
                 .doesNotContain("hunter2").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    /**
+     * The class list the CDS archive is made from (packaging/deb/vip4j.classlist, by scripts/cds-classlist.sh) still
+     * holds what a launcher loads: n3 started, held, released on SIGTERM. A class missing from it is loaded the slow
+     * way; enough of them and the start-up that docs/benchmark.md reports is gone, so the list is made again.
+     */
+    @Test
+    @Order(6)
+    void theCdsClassListHoldsWhatALauncherLoads() throws Exception {
+        List<String> committed = classNames(Path.of("").toAbsolutePath().getParent()
+                .resolve("packaging/deb/vip4j.classlist"));
+        List<String> loaded = classNames(lab.logs().resolve("n3.classlist")).stream()
+                .filter(c -> !c.startsWith("java/") && !c.startsWith("javax/") && !c.startsWith("jdk/")
+                        && !c.startsWith("sun/") && !c.startsWith("com/sun/"))
+                .toList();
+        Set<String> listed = new HashSet<>(committed);
+        List<String> missing = loaded.stream().filter(c -> !listed.contains(c)).toList();
+        double share = 100.0 * (loaded.size() - missing.size()) / loaded.size();
+        System.out.printf("CDS class list: %d of n3's %d non-JDK classes listed (%.1f %%); missing: %s%n",
+                loaded.size() - missing.size(), loaded.size(), share, missing.stream().limit(20).toList());
+        assertThat(loaded).as("n3's loaded classes").hasSizeGreaterThan(1000);
+        assertThat(share).as("share of n3's classes in packaging/deb/vip4j.classlist; if it is too low, run "
+                + "scripts/cds-classlist.sh (missing: " + missing + ")").isGreaterThanOrEqualTo(95.0);
+    }
+
+    /** The classes of a -XX:DumpLoadedClassList file: no comments, no lambda proxies, no attributes after the name. */
+    private static List<String> classNames(Path file) throws IOException {
+        return Files.readAllLines(file).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("@"))
+                .map(l -> l.split(" ")[0])
+                .toList();
     }
 }
