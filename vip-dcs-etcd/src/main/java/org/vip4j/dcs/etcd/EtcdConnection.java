@@ -33,6 +33,7 @@ final class EtcdConnection implements AutoCloseable {
 
     private final VipConfig config;
     private final List<URI> endpoints;
+    private final ClientThreads threads = new ClientThreads();
     private volatile Client client;
     private volatile int generation;
     private long lastRebuild = System.nanoTime();
@@ -143,6 +144,7 @@ final class EtcdConnection implements AutoCloseable {
         if (!closed) {
             closed = true;
             client.close();
+            threads.close();
         }
     }
 
@@ -171,7 +173,9 @@ final class EtcdConnection implements AutoCloseable {
                 .retryDelay(20)
                 .retryMaxDelay(100)
                 .retryMaxDuration(config.keepalivePeriod().plusMillis(200))
-                .retryMaxAttempts(2);
+                .retryMaxAttempts(2)
+                .interceptor(threads.interceptor())
+                .executorService(threads.tasks());
         config.etcdUser().ifPresent(u -> b.user(ByteSequence.from(u, StandardCharsets.UTF_8)));
         config.etcdPassword().ifPresent(p -> b.password(ByteSequence.from(p, StandardCharsets.UTF_8)));
         if (usesTls()) {
