@@ -149,11 +149,20 @@ public final class VipStateMachine {
                     + "confirmation (" + keepalive.failures() + " failed in between)");
         }
         keepalive.succeeded(ticket, clock.millis(), names(obs));
+        boolean restored = confirmBeforeAcquire; // the watch came back first and asked for this confirmation
         if (state == VipState.DCS_LOST) {
             dcsReachable = true;
             restore("the DCS confirms again");
+            restored = true;
         }
         confirmBeforeAcquire = false;
+        if (restored && state == VipState.STANDBY && retryAt != NEVER && names(obs) && link.state() == LinkState.UP) {
+            // a retry set before or while the DCS was away (the VIP lost with its interface, a failed add) does not
+            // wait out retry-timeout now that a linearizable read names this node and the interface is up: as when
+            // the interface comes back with the DCS reachable. Otherwise an interface back during the outage (its
+            // return seen while the DCS could not say who leads) would leave the VIP off until the timer
+            retryAt = NEVER;
+        }
         apply(obs);
     }
 
