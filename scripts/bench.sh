@@ -10,6 +10,7 @@
 #   ScaleBench       one launcher with 100 VIPs, all keys moved in one etcd transaction
 #   ScaleBench1000   the same with 1000 VIPs from 198.18.0.0/15, the keys moved by 10 transactions of 100
 #   PatroniBench     Patroni 3.0.2 + PostgreSQL 15: the client's switchover/failover outage per setup
+#   ZooKeeperBench   dcs-type zookeeper against etcd in the same run: key change -> VIP, idle cost
 #   SoakBench        10,000 random switches, etcd restarted every 1,000: RSS, heap, threads, FDs per minute (~21 min)
 # A new part is one more `section` line below. Measurements hold /tmp/vip4j-bench.lock, Maven
 # /tmp/vip4j-mvn.lock, so that runs sharing this machine do not skew each other's figures.
@@ -48,8 +49,9 @@ section IdleBench IdleBench 60
 section ScaleBench ScaleBench 10 100
 section ScaleBench1000 ScaleBench 10 1000
 section PatroniBench PatroniBench 5 2
+section ZooKeeperBench ZooKeeperBench "$switches" 60
 section SoakBench SoakBench 10000 1000 ../docs/soak.png
-for part in SideBySideBench IdleBench ScaleBench ScaleBench1000 PatroniBench SoakBench; do
+for part in SideBySideBench IdleBench ScaleBench ScaleBench1000 PatroniBench ZooKeeperBench SoakBench; do
   [ -f "docs/bench/$part.md" ] && { cat "docs/bench/$part.md"; echo; } >> "$out.tmp"
 done
 mv "$out.tmp" "$out"

@@ -23,6 +23,9 @@ command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client-15)
 /usr/bin/python3 -c 'import etcd' >/dev/null 2>&1 || need+=(python3-etcd)
 /usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || need+=(python3-psycopg2)
+# ZooKeeper: Debian's server for the zookeeper provider's tests and the lab, and kazoo for Patroni's zookeeper mode
+[ -r /usr/share/java/zookeeper.jar ] || need+=(zookeeper)
+/usr/bin/python3 -c 'import kazoo' >/dev/null 2>&1 || need+=(python3-kazoo)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "vip4j: missing ${need[*]}; run as root (or: apt-get install ${need[*]})" >&2

@@ -3,8 +3,9 @@
 
 The Patroni lab's clock for "the leader key changed": a watch through etcd's v3 JSON gateway (Patroni's etcd3
 mode), or a v2 wait loop (Patroni's etcd mode, the only API vip-manager 1.0.2 reads). Runs in the lab's DCS
-namespace against 127.0.0.1:2379, so what it adds to the key's real change time is a loopback hop.
-Usage: key-watch.py v3|v2 KEY
+namespace against 127.0.0.1:2379, so what it adds to the key's real change time is a loopback hop. `zk` follows the
+znode through ZooKeeper at 127.0.0.1:2181 with kazoo, Patroni's own ZooKeeper client (Patroni's zookeeper mode).
+Usage: key-watch.py v3|v2|zk KEY
 """
 import base64
 import json
@@ -48,5 +49,26 @@ def watch_v2(key):
         index = node["node"]["modifiedIndex"] + 1
 
 
+def watch_zk(key):
+    import threading
+    from kazoo.client import KazooClient
+
+    zk = KazooClient(hosts="127.0.0.1:2181")
+    zk.start()
+    last = []
+
+    def changed(data, stat, *_):
+        # kazoo re-arms the watch with each read: changes between two reads show as the later one. The first call
+        # is the state at start, which etcd's watches above do not print either
+        value = data.decode() if data is not None else None
+        if last and value != last[0]:
+            emit(value)
+        last[:] = [value]
+        return True
+
+    zk.DataWatch(key, changed)
+    threading.Event().wait()
+
+
 if __name__ == "__main__":
-    (watch_v3 if sys.argv[1] == "v3" else watch_v2)(sys.argv[2])
+    {"v3": watch_v3, "v2": watch_v2, "zk": watch_zk}[sys.argv[1]](sys.argv[2])

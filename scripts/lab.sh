@@ -17,6 +17,8 @@
 #   scripts/lab.sh member-stop N | member-start N   stop etcd member N (SIGTERM, data kept) / start it again
 #
 # LAB_ETCD_V2=1 also serves etcd's v2 API (for vip-manager 1.0.2, which speaks nothing else).
+# LAB_ZOOKEEPER=1 also runs a ZooKeeper (Debian's zookeeper 3.8) on the DCS host at 198.51.100.10:2181, for
+# Patroni's zookeeper mode; zk-stop|zk-start stop it (data kept) / start it again.
 # LAB_ETCD_COLOCATED=1 runs etcd as many Patroni clusters do: a 3-member cluster, member eN on node nN at
 # 198.51.100.1N:2379, and no etcd on the DCS host. Each node resolves etcd1..etcd3 through /etc/netns/<ns>/hosts
 # (a name server at 127.0.0.1 inside the namespace answers nothing, so no other name ever resolves).
@@ -32,6 +34,10 @@ ETCD=${ETCD_BIN:-/usr/bin/etcd}
 # it, so the lab's handover figures measured the disk, not vip4j. LAB_ETCD_DATA puts it elsewhere.
 ETCD_DATA=${LAB_ETCD_DATA:-/dev/shm/$LAB-etcd}
 [ -d /dev/shm ] && [ -w /dev/shm ] || ETCD_DATA=${LAB_ETCD_DATA:-$STATE/etcd}
+
+ZK_DATA=${LAB_ZK_DATA:-/dev/shm/$LAB-zk}
+[ -d /dev/shm ] && [ -w /dev/shm ] || ZK_DATA=${LAB_ZK_DATA:-$STATE/zk}
+ZK_JAR=/usr/share/java/zookeeper.jar
 
 host_ns() { echo "$LAB-$1"; }
 
@@ -90,6 +96,46 @@ up() {
   else
     start_etcd
   fi
+  if [ -n "${LAB_ZOOKEEPER:-}" ]; then
+    touch "$STATE/zookeeper"
+    start_zk
+  fi
+}
+
+# A standalone ZooKeeper listening on the DCS host's addresses only (the namespace has no other). A tick of 500 ms
+# lets clients ask for sessions of 1 to 30 s: Patroni asks for its ttl, vip4j for 1.5 keepalive-periods
+start_zk() {
+  [ -r "$ZK_JAR" ] || { echo "lab.sh: $ZK_JAR missing: apt-get install zookeeper" >&2; exit 1; }
+  mkdir -p "$ZK_DATA"
+  cat >"$STATE/zoo.cfg" <<CFG
+tickTime=500
+maxSessionTimeout=30000
+dataDir=$ZK_DATA
+clientPort=2181
+admin.enableServer=false
+4lw.commands.whitelist=srvr,ruok,mntr
+forceSync=no
+CFG
+  ip netns exec "$(host_ns dcs)" java -Xmx96m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    -Dorg.slf4j.simpleLogger.showDateTime=true -cp "$ZK_JAR:/usr/share/java/slf4j-simple.jar" \
+    org.apache.zookeeper.server.quorum.QuorumPeerMain "$STATE/zoo.cfg" >>"$STATE/zookeeper.log" 2>&1 &
+  echo $! >"$STATE/zookeeper.pid"
+  for _ in $(seq 1 600); do
+    if ip netns exec "$(host_ns dcs)" bash -c 'exec 3<>/dev/tcp/127.0.0.1/2181 && printf srvr >&3 && cat <&3' \
+        2>/dev/null | grep -q "Mode: "; then
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "lab.sh: ZooKeeper did not start serving; see $STATE/zookeeper.log" >&2
+  exit 1
+}
+
+stop_zk() {
+  [ -f "$STATE/zookeeper.pid" ] || return 0
+  kill "$(cat "$STATE/zookeeper.pid")" 2>/dev/null || true
+  for _ in $(seq 1 200); do kill -0 "$(cat "$STATE/zookeeper.pid")" 2>/dev/null || break; sleep 0.05; done
+  rm -f "$STATE/zookeeper.pid"
 }
 
 colocated() { [ -f "$STATE/colocated" ]; }
@@ -175,9 +221,9 @@ down() {
   done
   # shellcheck disable=SC2086 # a list of paths without spaces
   [ -z "${segments// /}" ] || rm -f $segments
-  # LAB_LOGS: where a test keeps the lab's logs; etcd's is the only one that lives in the state directory
-  if [ -n "${LAB_LOGS:-}" ]; then cp "$STATE"/etcd*.log "$LAB_LOGS/" 2>/dev/null || true; fi
-  rm -rf "$STATE" "$ETCD_DATA" "$ETCD_DATA"1 "$ETCD_DATA"2 "$ETCD_DATA"3 \
+  # LAB_LOGS: where a test keeps the lab's logs; etcd's and ZooKeeper's are the ones in the state directory
+  if [ -n "${LAB_LOGS:-}" ]; then cp "$STATE"/etcd*.log "$STATE"/zookeeper.log "$LAB_LOGS/" 2>/dev/null || true; fi
+  rm -rf "$STATE" "$ETCD_DATA" "$ZK_DATA" "$ETCD_DATA"1 "$ETCD_DATA"2 "$ETCD_DATA"3 \
     "/etc/netns/$(host_ns n1)" "/etc/netns/$(host_ns n2)" "/etc/netns/$(host_ns n3)"
   rmdir /etc/netns 2>/dev/null || true # only if the lab made it and nothing else is in it
 }
@@ -200,6 +246,8 @@ case "${1:-}" in
   node) n=$2; shift 2; exec ip netns exec "$(host_ns "n$n")" "$@" ;;
   etcd-stop) stop_etcd ;;
   etcd-start) start_etcd ;;
+  zk-stop) stop_zk ;;
+  zk-start) start_zk ;;
   cut) ip -n "$SW" link set "p-n$2" down ;;
   if-del) ip -n "$(host_ns "n$2")" link del eth0 ;; # the veth pair goes, and every address on it
   if-add) # the same interface again, as a network service re-creating a VLAN or bond does: a new index
@@ -213,5 +261,5 @@ case "${1:-}" in
   rogue-down) ip netns delete "$(host_ns rogue)" ;;
   vip-add) ip -n "$(host_ns "n$2")" addr add "$VIP/24" dev eth0 ;;
   vip-del) ip -n "$(host_ns "n$2")" addr del "$VIP/24" dev eth0 ;;
-  *) sed -n '2,22p' "$0"; exit 2 ;;
+  *) sed -n '2,24p' "$0"; exit 2 ;;
 esac

@@ -3,7 +3,8 @@
 # member per node namespace (n1..n3 at 198.51.100.11-13), Patroni's DCS on the lab's etcd, scope "lab", so the
 # leader key is /service/lab/leader and its value the member name (n1, n2, n3). Run `scripts/lab.sh up` first.
 #
-#   scripts/patroni-lab.sh start N [etcd3|etcd]   start Patroni on node N (etcd = v2 API, for vip-manager 1.0.2)
+#   scripts/patroni-lab.sh start N [etcd3|etcd|zookeeper]   start Patroni on node N (etcd = v2 API, for
+#                                                 vip-manager 1.0.2; zookeeper needs the lab's LAB_ZOOKEEPER=1)
 #   scripts/patroni-lab.sh stop N                 stop it (SIGTERM: Patroni stops PostgreSQL, releases the key)
 #   scripts/patroni-lab.sh stop-all               stop every member at once, the same way
 #   scripts/patroni-lab.sh kill N                 SIGKILL Patroni and PostgreSQL on node N: a crashed primary
@@ -25,6 +26,8 @@ need() {
   command -v patroni >/dev/null || { echo "patroni-lab.sh: patroni missing: apt-get install patroni python3-etcd" >&2; exit 1; }
   [ -x "$PGBIN/postgres" ] || { echo "patroni-lab.sh: $PGBIN/postgres missing: apt-get install postgresql-15" >&2; exit 1; }
   "$PY" -c 'import etcd' 2>/dev/null || { echo "patroni-lab.sh: python3-etcd missing: apt-get install python3-etcd" >&2; exit 1; }
+  [ "${2:-}" != zookeeper ] || "$PY" -c 'import kazoo' 2>/dev/null \
+    || { echo "patroni-lab.sh: python3-kazoo missing (Patroni's ZooKeeper client): apt-get install python3-kazoo" >&2; exit 1; }
   [ -d "$STATE" ] || { echo "patroni-lab.sh: no lab at $STATE; run scripts/lab.sh up first" >&2; exit 1; }
 }
 
@@ -38,7 +41,7 @@ restapi:
   listen: $addr:8008
   connect_address: $addr:8008
 $dcs:
-  hosts: 198.51.100.10:2379
+  hosts: $([ "$dcs" = zookeeper ] && echo "['198.51.100.10:2181']" || echo 198.51.100.10:2379)
 bootstrap:
   dcs:
     ttl: 10
@@ -81,7 +84,7 @@ EOF
 }
 
 start() { # node dcs
-  need
+  need "$1" "${2:-etcd3}"
   local n=$1 dcs=${2:-etcd3} dir=$STATE/pg-n$1
   mkdir -p "$dir"
   chmod 755 "$STATE"

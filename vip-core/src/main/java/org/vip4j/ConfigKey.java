@@ -21,9 +21,10 @@ public enum ConfigKey {
             "key"),
     TRIGGER_VALUE("trigger-value", Kind.TEXT, null, "the value that means this node leads (default: host name)",
             "nodename", "host"),
-    DCS_TYPE("dcs-type", Kind.DCS_TYPE, "etcd", "etcd (or etcd3), consul or patroni", "type", "endpoint_type"),
+    DCS_TYPE("dcs-type", Kind.DCS_TYPE, "etcd", "etcd (or etcd3), consul, zookeeper or patroni", "type", "endpoint_type"),
     DCS_ENDPOINTS("dcs-endpoints", Kind.ENDPOINTS, null,
-            "comma-separated http:// or https:// URLs (a bare host:port gets http://)", "endpoint", "endpoints"),
+            "comma-separated http:// or https:// URLs (a bare host:port gets http://); for zookeeper "
+                    + "host:port,host:port[/chroot]", "endpoint", "endpoints"),
     MANAGER_TYPE("manager-type", Kind.WORD, "basic", "an address manager type; basic = Linux netlink",
             "hostingtype", "hosting_type"),
     INTERVAL("interval", Kind.DURATION_MS, "1000", null),

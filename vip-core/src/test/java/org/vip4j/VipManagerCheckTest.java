@@ -19,12 +19,12 @@ class VipManagerCheckTest {
 
     @Test
     void providersAreCheckedEvenWhenTheConfigurationHasProblemsOfItsOwn() {
-        List<String> problems = VipManager.check(base().set("ip", "198.51.100.300").set("dcs-type", "zookeeper"));
+        List<String> problems = VipManager.check(base().set("ip", "198.51.100.300").set("dcs-type", "kubernetes"));
 
         assertThat(problems).hasSize(3);
         assertThat(problems.get(0)).startsWith("--ip=198.51.100.300: ");
         assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("dcs-type=zookeeper: no DcsClientProvider of that type on the class path; found: ["));
+                .startsWith("dcs-type=kubernetes: no DcsClientProvider of that type on the class path; found: ["));
         // vip-core's tests have no address manager: the module that has one is named
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("manager-type=basic: no AddressManagerProvider")
                 .contains("add the module org.vip4j:vip-net-linux"));

@@ -40,7 +40,7 @@ public final class ModulePathCheck {
             System.out.println("manager-type " + p.type() + ": " + p.getClass().getName() + " in "
                     + p.getClass().getModule());
         }
-        for (String dcsType : List.of("etcd", "consul", "patroni")) {
+        for (String dcsType : List.of("etcd", "consul", "patroni", "zookeeper")) {
             VipConfig.Builder b = VipConfig.builder()
                     .set("ip", "198.51.100.100").set("netmask", "24").set("interface", "lo")
                     .set("trigger-key", "/service/pg/leader").set("trigger-value", "node1")

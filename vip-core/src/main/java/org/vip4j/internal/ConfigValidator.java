@@ -91,6 +91,7 @@ public final class ConfigValidator {
             String url = switch (dcsType) {
                 case "consul" -> "http://127.0.0.1:8500";
                 case "patroni" -> "http://127.0.0.1:8008";
+                case "zookeeper" -> "http://127.0.0.1:2181";
                 default -> "http://127.0.0.1:2379";
             };
             values.put(ConfigKey.DCS_ENDPOINTS,

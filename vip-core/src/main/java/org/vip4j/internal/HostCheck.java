@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import org.vip4j.ConfigKey;
 import org.vip4j.VipConfigException;
 import org.vip4j.spi.AddressManagerProvider;
+import org.vip4j.spi.DcsClientProvider;
 
 /**
  * What {@code VipManager.check} reports: the configuration's own problems and, even when those exist, the providers
@@ -28,7 +29,14 @@ public final class HostCheck {
         Optional<String> managerType = parsed(layers, ConfigKey.MANAGER_TYPE, ConfigParsing::word);
         dcsType.ifPresent(type -> {
             try {
-                Providers.dcs(type);
+                DcsClientProvider provider = Providers.dcs(type);
+                parsed(layers, ConfigKey.DCS_ENDPOINTS, t -> t).ifPresent(text -> {
+                    try {
+                        problems.addAll(provider.endpointProblems(ConfigParsing.endpoints(text)));
+                    } catch (IllegalArgumentException e) {
+                        // unreadable as URLs: the validator has said so with the key and what is allowed
+                    }
+                });
             } catch (VipConfigException e) {
                 problems.addAll(e.problems());
             }

@@ -30,6 +30,7 @@ public final class Providers {
             "etcd", "org.vip4j:vip-dcs-etcd",
             "consul", "org.vip4j:vip-dcs-consul",
             "patroni", "org.vip4j:vip-dcs-patroni",
+            "zookeeper", "org.vip4j:vip-dcs-zookeeper",
             "basic", "org.vip4j:vip-net-linux");
 
     private Providers() {

@@ -1,5 +1,7 @@
 package org.vip4j.spi;
 
+import java.net.URI;
+import java.util.List;
 import org.vip4j.VipConfig;
 
 /**
@@ -25,4 +27,14 @@ public interface DcsClientProvider {
      * at fault when the client cannot be made; must not wait for the DCS to answer.
      */
     DcsClient create(VipConfig config);
+
+    /**
+     * What this type cannot use in {@code dcs-endpoints} (already parsed as URLs: a bare {@code host:port} arrived as
+     * {@code http://host:port}), each as {@code dcs-endpoints=<value>: <what is wrong>; allowed: <what is>}, for
+     * {@code vip4j check} and {@code VipManager.check}, which connect to nothing. {@link #create} refuses the same
+     * endpoints. Default: none.
+     */
+    default List<String> endpointProblems(List<URI> endpoints) {
+        return List.of();
+    }
 }

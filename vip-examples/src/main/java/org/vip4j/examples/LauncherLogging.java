@@ -30,6 +30,11 @@ final class LauncherLogging {
         set("org.slf4j.simpleLogger.log.io.grpc", "warn");
         set("org.slf4j.simpleLogger.log.io.netty", "warn");
         set("org.slf4j.simpleLogger.log.io.etcd", "error"); // jetcd warns on every retry; KeyWatch says it once
+        // ZooKeeper's client logs every connection attempt (INFO) and every lost one (WARN, with a stack trace), and
+        // Curator an ERROR for each request sent while disconnected; the zookeeper provider says each change once
+        set("org.slf4j.simpleLogger.log.org.apache.zookeeper", "error");
+        set("org.slf4j.simpleLogger.log.org.apache.curator", "warn");
+        set("org.slf4j.simpleLogger.log.org.apache.curator.framework.imps.CuratorFrameworkImpl", "off");
         // gRPC logs through java.util.logging, in a two-line format of its own: one log, one format
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();

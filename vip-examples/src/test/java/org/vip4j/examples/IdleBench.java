@@ -183,7 +183,7 @@ public final class IdleBench {
                 "--dcs-endpoints", "http://198.51.100.10:2379"));
     }
 
-    private static String etcdMetrics(Lab lab) throws Exception {
+    static String etcdMetrics(Lab lab) throws Exception {
         Process p = new ProcessBuilder("ip", "netns", "exec", lab.name() + "-dcs", "curl", "-sS", "--max-time", "5",
                 "http://127.0.0.1:2379/metrics").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

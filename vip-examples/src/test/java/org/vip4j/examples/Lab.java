@@ -36,6 +36,7 @@ final class Lab implements AutoCloseable {
     private final Thread hook = new Thread(this::down, "lab-cleanup");
     private boolean etcdV2;
     private boolean colocated;
+    private boolean zookeeper;
 
     private Lab() throws IOException {
         this.logs = Files.createDirectories(root.resolve("vip-examples/target/e2e-logs/" + name));
@@ -59,7 +60,16 @@ final class Lab implements AutoCloseable {
         return up(false, true);
     }
 
+    /** The lab with a ZooKeeper on the DCS host too, at 198.51.100.10:2181 (Patroni's zookeeper mode). */
+    static Lab upWithZooKeeper() throws Exception {
+        return up(false, false, true);
+    }
+
     private static Lab up(boolean etcdV2, boolean colocated) throws Exception {
+        return up(etcdV2, colocated, false);
+    }
+
+    private static Lab up(boolean etcdV2, boolean colocated, boolean zookeeper) throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("end-to-end tests need root (network namespaces); run ./scripts/test.sh "
                     + "as root");
@@ -70,6 +80,7 @@ final class Lab implements AutoCloseable {
         }
         lab.etcdV2 = etcdV2;
         lab.colocated = colocated;
+        lab.zookeeper = zookeeper;
         Runtime.getRuntime().addShutdownHook(lab.hook);
         lab.script("up");
         return lab;
@@ -271,6 +282,9 @@ final class Lab implements AutoCloseable {
         }
         if (colocated) {
             pb.environment().put("LAB_ETCD_COLOCATED", "1");
+        }
+        if (zookeeper) {
+            pb.environment().put("LAB_ZOOKEEPER", "1");
         }
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -42,7 +42,7 @@ class LauncherBrokenConfigurationTest {
                 flags("bad IP", List.of("--ip", "198.51.100.999"), "--ip=198.51.100.999: not an IP address"),
                 flags("IPv4 VIP with /64", List.of("--netmask", "64"), "--netmask=64: /64 does not fit the IPv4"),
                 flags("unknown interface", List.of("--interface", "nosuch0"), "interface=nosuch0: no such interface"),
-                flags("unknown dcs-type", List.of("--dcs-type", "zookeeper"), "dcs-type=zookeeper: no DcsClientProvider"),
+                flags("unknown dcs-type", List.of("--dcs-type", "kubernetes"), "dcs-type=kubernetes: no DcsClientProvider"),
                 flags("etcd v2", List.of("--dcs-type", "etcd2"), "etcd's v2 API is not supported"),
                 flags("unknown manager-type", List.of("--manager-type", "hetzner"), "manager-type=hetzner: no "
                         + "AddressManagerProvider"),
@@ -67,6 +67,13 @@ class LauncherBrokenConfigurationTest {
                         "conflicts with"),
                 env("password in a bad endpoint URL", Map.of("VIP_DCS_ENDPOINTS", "gopher://root:" + SECRET + "@h"),
                         "gopher://root:*****@h"),
+                flags("zookeeper over TLS", List.of("--dcs-type", "zookeeper", "--dcs-endpoints",
+                        "https://198.51.100.10:2181"), "dcs-endpoints=https://198.51.100.10:2181: "
+                        + "'https://198.51.100.10:2181' asks for TLS"),
+                flags("zookeeper chroot before a host", List.of("--dcs-type", "zookeeper", "--dcs-endpoints",
+                        "198.51.100.10:2181/pg,198.51.100.11:2181"), "has a chroot (/pg) before another host"),
+                env("zookeeper credentials in the connect string", Map.of("VIP_DCS_TYPE", "zookeeper",
+                        "VIP_DCS_ENDPOINTS", "root:" + SECRET + "@198.51.100.10:2181"), "carries credentials"),
                 yaml("YAML syntax error", "ip: [198.51.100.100\n", "not valid YAML"),
                 yaml("unknown YAML key", "trigger_kee: /x\n", "trigger_kee=/x: unknown key"),
                 yaml("list where one value belongs", "interface: [lo, eth0]\n", "expects a single value, not a list"));

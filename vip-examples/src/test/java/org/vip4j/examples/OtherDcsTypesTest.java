@@ -14,18 +14,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vip4j.VirtualAddress;
 import org.vip4j.dcs.consul.testing.ConsulDouble;
 import org.vip4j.testing.FakeAddressManager;
+import org.vip4j.testing.zookeeper.ZooKeeperExtension;
 
 /**
- * The launcher's run path with {@code dcs-type: consul} (against the Consul double) and {@code dcs-type: patroni}
+ * The launcher's run path with {@code dcs-type: consul} (against the Consul double), {@code dcs-type: zookeeper}
+ * (against a real ZooKeeper, the znode written as Patroni's zookeeper mode does) and {@code dcs-type: patroni}
  * (against a server answering as Patroni's /leader does), on a fake interface: the VIP follows, SIGTERM's stop
  * releases it and the launcher returns 0.
  */
 class OtherDcsTypesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @RegisterExtension
+    static final ZooKeeperExtension ZK = ZooKeeperExtension.single();
 
     private static VirtualAddress vip(String iface) throws Exception {
         return new VirtualAddress(InetAddress.getByName("198.51.100.100"), 24, iface);
@@ -59,6 +65,26 @@ class OtherDcsTypesTest {
             assertThat(run.get(30, TimeUnit.SECONDS)).isZero();
             assertThat(net.holds(vip("consul0"))).as("released on stop").isFalse();
         }
+    }
+
+    @Test
+    void zookeeperFollowsTheLeaderZnodeUnderAChroot() throws Exception {
+        String znode = "/pg/service/lab/leader"; // Patroni's <namespace><scope>/leader, under the chroot /pg
+        ZK.put(znode, "n2");
+        VipManagerMain main = main();
+        CompletableFuture<Integer> run = launch(main, "run", "--dcs-type", "zookeeper", "--dcs-endpoints",
+                ZK.connectString() + "/pg", "--manager-type", "fake", "--ip", "198.51.100.100", "--netmask", "24",
+                "--interface", "zk0", "--trigger-key", "/service/lab/leader", "--trigger-value", "n1");
+        FakeAddressManager net = awaitInterface("zk0");
+        ZK.put(znode, "n1");
+        assertThat(net.awaitHolds(vip("zk0"), true, WAIT)).isTrue();
+        ZK.delete(znode); // Patroni's session ended: the ephemeral leader znode is gone
+        assertThat(net.awaitHolds(vip("zk0"), false, WAIT)).isTrue();
+        ZK.put(znode, "n1");
+        assertThat(net.awaitHolds(vip("zk0"), true, WAIT)).isTrue();
+        main.requestStop();
+        assertThat(run.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(net.holds(vip("zk0"))).as("released on stop").isFalse();
     }
 
     @Test

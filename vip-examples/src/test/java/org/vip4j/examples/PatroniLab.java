@@ -29,15 +29,16 @@ final class PatroniLab implements AutoCloseable {
     }
 
     private final Lab lab;
-    private final boolean etcdV2;
+    /** Patroni's DCS section: etcd (v2 API), etcd3 or zookeeper. */
+    private final String dcs;
     private final Path root = Path.of("").toAbsolutePath().getParent();
     private final List<Process> recorders = new ArrayList<>();
     final List<Action> actions = new ArrayList<>();
     private String leader = "n1";
 
-    private PatroniLab(Lab lab, boolean etcdV2) {
+    private PatroniLab(Lab lab, String dcs) {
         this.lab = lab;
-        this.etcdV2 = etcdV2;
+        this.dcs = dcs;
     }
 
     /**
@@ -45,19 +46,32 @@ final class PatroniLab implements AutoCloseable {
      * mode, the only one vip-manager 1.0.2 reads; otherwise etcd3.
      */
     static PatroniLab up(boolean etcdV2) throws Exception {
+        return up(etcdV2 ? "etcd" : "etcd3");
+    }
+
+    /** The same cluster with Patroni in zookeeper mode, on the lab's ZooKeeper at 198.51.100.10:2181. */
+    static PatroniLab upOnZooKeeper() throws Exception {
+        return up("zookeeper");
+    }
+
+    private static PatroniLab up(String dcs) throws Exception {
         for (String need : List.of("/usr/bin/patroni", "/usr/lib/postgresql/15/bin/postgres", "/usr/bin/python3")) {
             if (!Files.isExecutable(Path.of(need))) {
                 throw new IllegalStateException(need + " is missing: run scripts/install-deps.sh (patroni, "
                         + "postgresql-15, python3-etcd, python3-psycopg2)");
             }
         }
-        Lab lab = Lab.up(etcdV2);
-        PatroniLab p = new PatroniLab(lab, etcdV2);
+        if (dcs.equals("zookeeper") && !Files.isDirectory(Path.of("/usr/lib/python3/dist-packages/kazoo"))) {
+            throw new IllegalStateException("python3-kazoo is missing (Patroni's ZooKeeper client): run "
+                    + "scripts/install-deps.sh");
+        }
+        Lab lab = dcs.equals("zookeeper") ? Lab.upWithZooKeeper() : Lab.up(dcs.equals("etcd"));
+        PatroniLab p = new PatroniLab(lab, dcs);
         try {
-            p.patroni("start", "1", etcdV2 ? "etcd" : "etcd3");
+            p.patroni("start", "1", dcs);
             p.await("n1 primary", () -> p.status(1, "primary") == 200);
-            p.patroni("start", "2", etcdV2 ? "etcd" : "etcd3");
-            p.patroni("start", "3", etcdV2 ? "etcd" : "etcd3");
+            p.patroni("start", "2", dcs);
+            p.patroni("start", "3", dcs);
             p.awaitHealthy();
             p.patroni("psql", "198.51.100.11", "CREATE TABLE ticks(id bigserial PRIMARY KEY, client text, "
                     + "seq bigint, at timestamptz DEFAULT clock_timestamp())");
@@ -97,7 +111,7 @@ final class PatroniLab implements AutoCloseable {
 
     /** Debian's vip-manager 1.0.2 on every node at {@code intervalMs}; needs the etcd (v2) mode. */
     void startVipManager(int intervalMs) throws Exception {
-        if (!etcdV2) {
+        if (!dcs.equals("etcd")) {
             throw new IllegalStateException("vip-manager 1.0.2 reads only etcd's v2 API: PatroniLab.up(true)");
         }
         for (int n = 1; n <= 3; n++) {
@@ -119,7 +133,12 @@ final class PatroniLab implements AutoCloseable {
                     lab.name() + "-n" + n, "-ts", "-o", "monitor", "address"));
         }
         recorders.add(start(logs.resolve("keys.log"), "chrt", "-f", "50", "ip", "netns", "exec", lab.name() + "-dcs",
-                "/usr/bin/python3", root.resolve("scripts/key-watch.py").toString(), etcdV2 ? "v2" : "v3", KEY));
+                "/usr/bin/python3", root.resolve("scripts/key-watch.py").toString(),
+                switch (dcs) {
+                    case "etcd" -> "v2";
+                    case "zookeeper" -> "zk";
+                    default -> "v3";
+                }, KEY));
         recorders.add(start(logs.resolve("client-vip.out"), "ip", "netns", "exec", lab.name() + "-client",
                 "/usr/bin/python3", root.resolve("scripts/pg-client.py").toString(), "--hosts", Lab.VIP,
                 "--name", "vip", "--out", logs.resolve("client-vip.log").toString()));
@@ -156,7 +175,7 @@ final class PatroniLab implements AutoCloseable {
             }
             return false;
         });
-        patroni("start", crashed.substring(1), etcdV2 ? "etcd" : "etcd3");
+        patroni("start", crashed.substring(1), dcs);
         settle();
     }
 

@@ -123,7 +123,7 @@ class VipManagerMainTest {
     @Test
     void everyProblemIsPrintedOncePerLineWithExitTwoAndNoSecret() {
         int code = run(Map.of("VIP_ETCD_PASSWORD", "hunter2"), "check", "--ip", "198.51.100.300", "--interface",
-                "nope0", "--interval", "soon", "--dcs-type", "zookeeper");
+                "nope0", "--interval", "soon", "--dcs-type", "kubernetes");
         assertThat(code).isEqualTo(2);
         assertThat(stderr()).contains("vip4j: invalid configuration (7 problems):")
                 .contains("  - netmask (VIP_NETMASK, --netmask) is required")
@@ -131,8 +131,8 @@ class VipManagerMainTest {
                 .contains("  - --interval=soon: not a duration")
                 .contains("  - trigger-key (VIP_TRIGGER_KEY, --trigger-key) is required")
                 .contains("  - VIP_ETCD_PASSWORD=*****: needs etcd-user as well")
-                .contains("  - dcs-type=zookeeper: no DcsClientProvider of that type on the class path; found: "
-                        + "[consul, etcd, patroni]")
+                .contains("  - dcs-type=kubernetes: no DcsClientProvider of that type on the class path; found: "
+                        + "[consul, etcd, patroni, zookeeper]")
                 .contains("  - interface=nope0: no such interface in this network namespace; found: [")
                 .doesNotContain("hunter2").doesNotContain("Exception");
     }

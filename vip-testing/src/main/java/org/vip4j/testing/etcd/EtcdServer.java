@@ -1,8 +1,6 @@
 package org.vip4j.testing.etcd;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import org.vip4j.testing.ServerProcesses;
 
 /**
  * One member of a real etcd (Debian's {@code /usr/bin/etcd}, package {@code etcd-server}) on loopback ports, with
@@ -39,8 +38,8 @@ public final class EtcdServer {
 
     EtcdServer(String name, Path baseDir, Tls tls) throws IOException {
         this.name = name;
-        this.clientPort = freePort();
-        this.peerPort = freePort();
+        this.clientPort = ServerProcesses.freePort();
+        this.peerPort = ServerProcesses.freePort();
         this.dataDir = baseDir.resolve(name + ".etcd");
         this.logFile = baseDir.resolve(name + ".log");
         this.tls = tls;
@@ -163,20 +162,7 @@ public final class EtcdServer {
     }
 
     private void signal(String name) {
-        if (process == null) {
-            throw new IllegalStateException("etcd " + this.name + " is not running");
-        }
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("kill -" + name + " " + process.pid() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ServerProcesses.signal(process, name, "etcd " + this.name);
     }
 
     /** SIGKILL, for shutdown hooks. */
@@ -187,17 +173,6 @@ public final class EtcdServer {
     }
 
     private String tail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return ServerProcesses.tail(logFile);
     }
 }
