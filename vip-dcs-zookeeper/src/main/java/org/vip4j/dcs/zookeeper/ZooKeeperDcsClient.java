@@ -172,8 +172,7 @@ final class ZooKeeperDcsClient implements DcsClient {
         state = s;
         switch (s) {
             case CONNECTED, RECONNECTED -> {
-                LOG.info("zookeeper {}: {} (session 0x{}, negotiated timeout {} ms){}", connect, s,
-                        Long.toHexString(sessionId()), sessionTimeout(),
+                LOG.info("zookeeper {}: {} ({}){}", connect, s, session(),
                         watches.isEmpty() ? "" : "; re-reading " + watches.size() + " watched znode(s)");
                 watches.values().forEach(ZnodeWatch::connected);
                 connected.complete(null);
@@ -197,19 +196,14 @@ final class ZooKeeperDcsClient implements DcsClient {
         return curator.getZookeeperClient().getZooKeeper();
     }
 
-    private long sessionId() {
+    /** The session's id and negotiated timeout for the log; "unknown" when Curator has no handle. */
+    private String session() {
         try {
-            return curator.getZookeeperClient().getZooKeeper().getSessionId();
+            org.apache.zookeeper.ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
+            return "session 0x" + Long.toHexString(zk.getSessionId()) + ", negotiated timeout "
+                    + zk.getSessionTimeout() + " ms";
         } catch (Exception e) {
-            return 0;
-        }
-    }
-
-    private int sessionTimeout() {
-        try {
-            return curator.getZookeeperClient().getZooKeeper().getSessionTimeout();
-        } catch (Exception e) {
-            return 0;
+            return "session unknown";
         }
     }
 

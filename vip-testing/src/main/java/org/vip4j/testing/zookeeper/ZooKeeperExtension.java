@@ -157,7 +157,7 @@ public final class ZooKeeperExtension implements BeforeAllCallback, AfterAllCall
      * lock is: the znode lives as long as that session. Close the returned session, or {@link #expire} it.
      */
     public ZooKeeper ephemeral(String path, String value) throws Exception {
-        ZooKeeper zk = connect();
+        ZooKeeper zk = connect(0, null);
         if (path.lastIndexOf('/') > 0) {
             writer().createContainers(path.substring(0, path.lastIndexOf('/')));
         }
@@ -172,31 +172,24 @@ public final class ZooKeeperExtension implements BeforeAllCallback, AfterAllCall
      * thinks it is connected; that client learns it on its next request or ping.
      */
     public void expire(long sessionId, byte[] password) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper twin = new ZooKeeper(connectString(), 10_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        }, sessionId, password);
-        try {
-            if (!connected.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("could not join session 0x" + Long.toHexString(sessionId));
-            }
-        } finally {
-            twin.close();
-        }
+        connect(sessionId, password).close();
     }
 
-    private ZooKeeper connect() throws Exception {
+    /** A new session, or (with an id and password) the session of another client; connected when it returns. */
+    private ZooKeeper connect(long sessionId, byte[] password) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString(), 10_000, e -> {
+        Watcher onConnected = e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
             }
-        });
+        };
+        ZooKeeper zk = password == null ? new ZooKeeper(connectString(), 10_000, onConnected)
+                : new ZooKeeper(connectString(), 10_000, onConnected, sessionId, password);
         if (!connected.await(10, TimeUnit.SECONDS)) {
             zk.close();
-            throw new IllegalStateException("no ZooKeeper session at " + connectString() + " within 10 s");
+            throw new IllegalStateException(password == null
+                    ? "no ZooKeeper session at " + connectString() + " within 10 s"
+                    : "could not join session 0x" + Long.toHexString(sessionId) + " within 10 s");
         }
         return zk;
     }
