@@ -38,6 +38,17 @@ public enum ConfigKey {
     HANDOVER_GRACE("handover-grace", Kind.DURATION_MS_OR_ZERO, "250", null),
     PROMOTE_CHECK("promote-check", Kind.URL_OR_OFF, "off",
             "off, or a URL that answers 200 once this node's PostgreSQL is primary (http://127.0.0.1:8008/primary)"),
+    ELECTION("election", Kind.BOOLEAN, "false",
+            "true (vip4j elects the holder of trigger-key among the nodes whose health-check passes) or false "
+                    + "(follow a key another program writes)"),
+    ELECTION_TTL("election-ttl", Kind.DURATION_S, "3", null),
+    HEALTH_CHECK("health-check", Kind.HEALTH_CHECK, "none",
+            "none, an http:// or https:// URL (200 = healthy), tcp://host:port (a connect), or exec:<command> "
+                    + "(exit status 0)"),
+    HEALTH_INTERVAL("health-interval", Kind.DURATION_MS, "1000", null),
+    HEALTH_TIMEOUT("health-timeout", Kind.DURATION_MS, "1000", null),
+    HEALTH_RISE("health-rise", Kind.COUNT, "1", "a whole number from 1 to 100"),
+    HEALTH_FALL("health-fall", Kind.COUNT, "1", "a whole number from 1 to 100"),
     ETCD_USER("etcd-user", Kind.TEXT, null, "the etcd user name", "etcd_user"),
     ETCD_PASSWORD("etcd-password", Kind.SECRET, null, "the etcd password", "etcd_password"),
     ETCD_CA_FILE("etcd-ca-file", Kind.FILE, null, "a readable PEM file", "etcd_ca_file"),
@@ -49,7 +60,7 @@ public enum ConfigKey {
     /** How a key's text is read; {@link #allowed()} says it in words. */
     public enum Kind {
         ADDRESS, NETMASK, INTERFACE, TEXT, WORD, DCS_TYPE, ENDPOINTS, DURATION_MS, DURATION_S, DURATION_MS_OR_ZERO,
-        LOG_LEVEL, COUNT, DCS_LOSS, SECRET, FILE, BOOLEAN, URL_OR_OFF
+        LOG_LEVEL, COUNT, DCS_LOSS, SECRET, FILE, BOOLEAN, URL_OR_OFF, HEALTH_CHECK
     }
 
     /** Keys vip-manager knows that are not configuration values of a VIP: accepted in files, ignored with a WARN. */

@@ -135,6 +135,42 @@ public final class VipConfig {
         return get(ConfigKey.PROMOTE_CHECK);
     }
 
+    /** {@code election}: whether vip4j elects the holder of {@code trigger-key} itself (DESIGN section 9). */
+    public boolean election() {
+        return get(ConfigKey.ELECTION);
+    }
+
+    /** {@code election-ttl}: the lease a holder of the election key keeps alive. */
+    public Duration electionTtl() {
+        return get(ConfigKey.ELECTION_TTL);
+    }
+
+    /**
+     * {@code health-check}: {@code none}, an http(s) URL, {@code tcp://host:port} or {@code exec:<command>}, as
+     * written; what makes this node eligible for an election.
+     */
+    public String healthCheck() {
+        return get(ConfigKey.HEALTH_CHECK);
+    }
+
+    public Duration healthInterval() {
+        return get(ConfigKey.HEALTH_INTERVAL);
+    }
+
+    public Duration healthTimeout() {
+        return get(ConfigKey.HEALTH_TIMEOUT);
+    }
+
+    /** Checks passed in a row before an ineligible node becomes eligible. */
+    public int healthRise() {
+        return get(ConfigKey.HEALTH_RISE);
+    }
+
+    /** Checks failed in a row before an eligible node becomes ineligible. */
+    public int healthFall() {
+        return get(ConfigKey.HEALTH_FALL);
+    }
+
     /** How long a holder may go unconfirmed: {@code retry-num × keepalive-period}. */
     public Duration dcsLossTimeout() {
         return keepalivePeriod().multipliedBy(retryNum());
@@ -343,6 +379,36 @@ public final class VipConfig {
         /** {@code promote-check}: before adding, wait (up to takeover-timeout) for this URL to answer 200. */
         public Builder promoteCheck(URI url) {
             return typed(ConfigKey.PROMOTE_CHECK, url.toString());
+        }
+
+        /** {@code election}: elect the holder of {@code trigger-key} among eligible nodes instead of following it. */
+        public Builder election(boolean elect) {
+            return typed(ConfigKey.ELECTION, Boolean.toString(elect));
+        }
+
+        public Builder electionTtl(Duration d) {
+            return typed(ConfigKey.ELECTION_TTL, millis(d));
+        }
+
+        /** {@code none}, an http(s) URL, {@code tcp://host:port} or {@code exec:<command>}. */
+        public Builder healthCheck(String check) {
+            return typed(ConfigKey.HEALTH_CHECK, check);
+        }
+
+        public Builder healthInterval(Duration d) {
+            return typed(ConfigKey.HEALTH_INTERVAL, millis(d));
+        }
+
+        public Builder healthTimeout(Duration d) {
+            return typed(ConfigKey.HEALTH_TIMEOUT, millis(d));
+        }
+
+        public Builder healthRise(int n) {
+            return typed(ConfigKey.HEALTH_RISE, Integer.toString(n));
+        }
+
+        public Builder healthFall(int n) {
+            return typed(ConfigKey.HEALTH_FALL, Integer.toString(n));
         }
 
         public Builder etcdUser(String user) {

@@ -56,6 +56,18 @@ public record VipEvent(Kind kind, VirtualAddress vip, VipState from, VipState to
         /** The reconcile found the interface disagreeing with the decision and corrected it. */
         RECONCILED,
         /** The manager was closed. */
-        STOPPED
+        STOPPED,
+        /** Elected VIP: the health check passed {@code health-rise} times in a row; this node is a candidate. */
+        ELIGIBLE,
+        /** Elected VIP: the health check failed {@code health-fall} times in a row; no longer a candidate. */
+        INELIGIBLE,
+        /** Elected VIP: a step of the campaign (the key is free, another node claimed it first, a call failed). */
+        CAMPAIGN,
+        /** Elected VIP: this node claimed the election key under its lease. */
+        ELECTED,
+        /** Elected VIP: the holder failed its health check and deleted the election key. */
+        RESIGNED,
+        /** Elected VIP: the holder's lease ended (not renewed in time, expired, or the key deleted behind it). */
+        LEASE_LOST
     }
 }

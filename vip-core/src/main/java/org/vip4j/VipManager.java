@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.vip4j.internal.AddressCalls;
 import org.vip4j.internal.Cancellable;
 import org.vip4j.internal.Confirmer;
+import org.vip4j.internal.Election;
+import org.vip4j.internal.ElectionRules;
 import org.vip4j.internal.EventLoop;
 import org.vip4j.internal.HostCheck;
 import org.vip4j.internal.ListenerRegistry;
@@ -26,6 +28,7 @@ import org.vip4j.internal.Transitions;
 import org.vip4j.internal.VipStateMachine;
 import org.vip4j.spi.AddressManager;
 import org.vip4j.spi.DcsClient;
+import org.vip4j.spi.DcsElections;
 import org.vip4j.spi.DcsWatch;
 import org.vip4j.spi.LeaderObservation;
 import org.vip4j.spi.Subscription;
@@ -73,6 +76,10 @@ public final class VipManager implements AutoCloseable {
     private final PromoteCheck promoteCheck;
     private volatile DcsWatch watch;
     private volatile Subscription interfaceWatch;
+    /** The campaign of an elected VIP ({@code election: true}), else null. */
+    private final Election election;
+    /** The DCS as the state machine sees it: {@link #dcs} itself, or an elected VIP's view of its election key. */
+    private final DcsClient view;
 
     private VipManager(Builder b) {
         this.config = b.config;
@@ -92,6 +99,20 @@ public final class VipManager implements AutoCloseable {
             throw e;
         }
         this.dcs = dcsLease == null ? b.dcsClient : dcsLease.get();
+        DcsElections elections = null;
+        if (config.election()) {
+            try {
+                elections = electionsOf(dcs, config);
+            } catch (VipConfigException e) {
+                if (dcsLease != null) {
+                    dcsLease.close();
+                }
+                if (addressLease != null) {
+                    addressLease.close();
+                }
+                throw e;
+            }
+        }
         this.events = new SerialExecutor(runtime.threads().events());
         // every deadline on the monotonic ticker; wall time only stamps the events people read
         Ticker ticker = Ticker.system();
@@ -100,11 +121,20 @@ public final class VipManager implements AutoCloseable {
                 runtime.threads().addressCalls());
         Transitions transitions = new Transitions(config.virtualAddress(), config.triggerValue(),
                 Clock.system(ZoneOffset.UTC), listeners);
+        this.election = elections == null ? null : new Election(config, dcs, elections, ticker, runtime.threads(),
+                transitions, this::state);
+        // an elected VIP's manager sees the election key through the campaign: it names this node only while held
+        this.view = election == null ? dcs : election.gate();
         this.promoteCheck = config.promoteCheck().map(PromoteCheck::http).orElse(null);
-        Confirmer confirmer = Confirmer.of(dcs, this::requestConfirm);
+        Confirmer confirmer = Confirmer.of(view, this::requestConfirm);
         this.machine = new VipStateMachine(config, ticker, addressCalls, this::askProbe, confirmer,
                 this::watchSuccessor, transitions, promoteCheck == null ? null : this::askPromoted);
         loop.attach(machine);
+    }
+
+    private static DcsElections electionsOf(DcsClient dcs, VipConfig config) {
+        return dcs.elections().orElseThrow(() -> new VipConfigException(List.of(
+                ElectionRules.unsupported(config.dcsType()))));
     }
 
     public static Builder builder() {
@@ -150,7 +180,10 @@ public final class VipManager implements AutoCloseable {
         loop.start(runtime.threads());
         interfaceWatch = addressManager.watchInterface(config.interfaceName(),
                 change -> loop.post(() -> machine.onInterfaceChange(change)));
-        watch = dcs.watch(config.triggerKey(), obs -> loop.post(() -> machine.onObservation(obs)));
+        if (election != null) {
+            election.start();
+        }
+        watch = view.watch(config.triggerKey(), obs -> loop.post(() -> machine.onObservation(obs)));
     }
 
     /** The current state; events describing later changes may still be on their way to listeners. */
@@ -226,6 +259,9 @@ public final class VipManager implements AutoCloseable {
     }
 
     private void releaseResources() {
+        if (election != null) {
+            election.close(); // after the VIP is gone: the next holder never overlaps this one
+        }
         addressCalls.close();
         if (dcsLease != null) {
             dcsLease.close();
@@ -281,7 +317,7 @@ public final class VipManager implements AutoCloseable {
         Duration timeout = config.keepalivePeriod();
         CompletableFuture<LeaderObservation> f;
         try {
-            f = dcs.confirm(config.triggerKey(), timeout);
+            f = view.confirm(config.triggerKey(), timeout);
         } catch (RuntimeException e) {
             f = CompletableFuture.completedFuture(new LeaderObservation.Unreachable("confirm failed: " + e));
         }

@@ -70,6 +70,7 @@ public final class ConfigValidator {
         familyCheck(layers, values, problems);
         typeChecks(dcsType, values, warnings);
         crossChecks(values, problems, warnings);
+        ElectionRules.check(dcsType, values, problems, warnings);
         return new Result(values, problems, warnings);
     }
 
@@ -205,6 +206,7 @@ public final class ConfigValidator {
             case FILE -> ConfigParsing.readableFile(text);
             case BOOLEAN -> ConfigParsing.bool(text);
             case URL_OR_OFF -> ConfigParsing.urlOrOff(text);
+            case HEALTH_CHECK -> HealthCheck.parse(text).spec();
         };
     }
 

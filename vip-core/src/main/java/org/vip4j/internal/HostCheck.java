@@ -30,6 +30,11 @@ public final class HostCheck {
         dcsType.ifPresent(type -> {
             try {
                 DcsClientProvider provider = Providers.dcs(type);
+                boolean elect = parsed(layers, ConfigKey.ELECTION, t -> Boolean.toString(ConfigParsing.bool(t)))
+                        .map(Boolean::parseBoolean).orElse(false);
+                if (elect && !type.equals("patroni") && !provider.offersElections()) {
+                    problems.add(ElectionRules.unsupported(type)); // patroni: the validator said why
+                }
                 parsed(layers, ConfigKey.DCS_ENDPOINTS, t -> t).ifPresent(text -> {
                     try {
                         problems.addAll(provider.endpointProblems(ConfigParsing.endpoints(text)));

@@ -24,7 +24,7 @@ public final class Transitions {
     static final Logger LOG = LoggerFactory.getLogger("org.vip4j.VipManager");
 
     private static final Set<Kind> DEGRADED = EnumSet.of(Kind.DCS_LOST, Kind.TAKEOVER_FAILED, Kind.RELEASE_FAILED,
-            Kind.CONFLICT);
+            Kind.CONFLICT, Kind.LEASE_LOST, Kind.RESIGNED, Kind.INELIGIBLE);
 
     private final VirtualAddress vip;
     private final String prefix;

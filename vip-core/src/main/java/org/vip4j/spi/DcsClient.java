@@ -1,6 +1,7 @@
 package org.vip4j.spi;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -53,6 +54,14 @@ public interface DcsClient extends AutoCloseable {
      */
     default boolean namesTheLeader() {
         return true;
+    }
+
+    /**
+     * Elections on this DCS (a lease and a create-if-absent write), for VIPs with {@code election: true}; empty where
+     * the DCS cannot arbitrate a key (Patroni's REST API) or the provider does not offer it. Default: empty.
+     */
+    default Optional<DcsElections> elections() {
+        return Optional.empty();
     }
 
     /** Closes every watch and the connection. Idempotent. */

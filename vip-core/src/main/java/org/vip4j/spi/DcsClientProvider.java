@@ -29,6 +29,14 @@ public interface DcsClientProvider {
     DcsClient create(VipConfig config);
 
     /**
+     * Whether this type's clients offer {@link DcsClient#elections()}, for {@code vip4j check}, which creates no
+     * client. Default: false.
+     */
+    default boolean offersElections() {
+        return false;
+    }
+
+    /**
      * What this type cannot use in {@code dcs-endpoints} (already parsed as URLs: a bare {@code host:port} arrived as
      * {@code http://host:port}), each as {@code dcs-endpoints=<value>: <what is wrong>; allowed: <what is>}, for
      * {@code vip4j check} and {@code VipManager.check}, which connect to nothing. {@link #create} refuses the same

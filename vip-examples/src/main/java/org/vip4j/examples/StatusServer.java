@@ -33,7 +33,10 @@ final class StatusServer implements AutoCloseable {
         }));
         server.createContext("/health", ex -> {
             boolean ok = vips.stream().allMatch(VipMetrics::healthy);
-            send(ex, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "unhealthy\n");
+            StringBuilder body = new StringBuilder(ok ? "ok\n" : "unhealthy\n");
+            vips.stream().map(VipMetrics::note).filter(java.util.Objects::nonNull)
+                    .forEach(n -> body.append(n).append('\n'));
+            send(ex, ok ? 200 : 503, "text/plain", body.toString());
         });
         server.createContext("/state", ex -> {
             StringBuilder sb = new StringBuilder("[");

@@ -17,6 +17,8 @@ final class VipMetrics implements VipListener {
     private volatile long acquiringSince;
     private volatile double lastFailoverSeconds = Double.NaN;
     private volatile long dcsErrors;
+    /** Elected VIPs only: whether this node's health check makes it a candidate. */
+    private volatile boolean eligible;
 
     VipMetrics(VipManager manager) {
         this.manager = manager;
@@ -38,6 +40,23 @@ final class VipMetrics implements VipListener {
         if (e.kind() == VipEvent.Kind.DCS_LOST) {
             dcsErrors++;
         }
+        switch (e.kind()) {
+            case ELIGIBLE -> eligible = true;
+            case INELIGIBLE, RESIGNED -> eligible = false;
+            default -> { }
+        }
+    }
+
+    /**
+     * For /health's body: an elected VIP that nobody holds while this node cannot be a candidate (the others' health
+     * is theirs to tell), else null.
+     */
+    String note() {
+        if (!manager.config().election() || eligible || leader != null) {
+            return null;
+        }
+        return manager.config().virtualAddress().cidr() + ": elected VIP without a holder; this node is not a "
+                + "candidate (health-check " + manager.config().healthCheck() + " failing)";
     }
 
     VipManager manager() {
@@ -51,9 +70,10 @@ final class VipMetrics implements VipListener {
     String json() {
         var vip = manager.config().virtualAddress();
         return String.format("{\"vip\":\"%s\",\"interface\":\"%s\",\"node\":\"%s\",\"state\":\"%s\","
-                        + "\"leader\":%s,\"holding\":%s,\"running\":%s}",
+                        + "\"leader\":%s,\"holding\":%s,\"running\":%s%s}",
                 vip.cidr(), vip.interfaceName(), esc(manager.config().triggerValue()), manager.state(),
-                leader == null ? "null" : "\"" + esc(leader) + "\"", holding, manager.isRunning());
+                leader == null ? "null" : "\"" + esc(leader) + "\"", holding, manager.isRunning(),
+                manager.config().election() ? ",\"election\":{\"eligible\":" + eligible + "}" : "");
     }
 
     void prometheus(StringBuilder out) {
@@ -64,6 +84,9 @@ final class VipMetrics implements VipListener {
                     .append(manager.state() == s ? 1 : 0).append('\n');
         }
         out.append("vip4j_holding{").append(labels).append("} ").append(holding ? 1 : 0).append('\n');
+        if (manager.config().election()) {
+            out.append("vip4j_eligible{").append(labels).append("} ").append(eligible ? 1 : 0).append('\n');
+        }
         synchronized (transitions) {
             transitions.forEach((k, n) -> out.append("vip4j_events_total{").append(labels).append(",kind=\"")
                     .append(k).append("\"} ").append(n).append('\n'));

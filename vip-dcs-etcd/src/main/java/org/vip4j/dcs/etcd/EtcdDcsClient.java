@@ -5,6 +5,7 @@ import io.etcd.jetcd.kv.GetResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vip4j.VipConfig;
 import org.vip4j.spi.DcsClient;
+import org.vip4j.spi.DcsElections;
 import org.vip4j.spi.DcsWatch;
 import org.vip4j.spi.LeaderObservation;
 
@@ -34,9 +36,11 @@ final class EtcdDcsClient implements DcsClient {
     /** Changed under the client's lock; read without it by the executor thread. */
     private final Map<String, KeyWatch> watches = new ConcurrentHashMap<>();
     private boolean closed;
+    private final EtcdElections elections;
 
     EtcdDcsClient(VipConfig config) {
         this.connection = new EtcdConnection(config);
+        this.elections = new EtcdElections(connection);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vip4j-etcd");
             t.setDaemon(true);
@@ -97,6 +101,11 @@ final class EtcdDcsClient implements DcsClient {
                     return new LeaderObservation.Unreachable("etcd " + connection.describe()
                             + ": linearizable read of " + key + " failed: " + Observations.reason(err));
                 });
+    }
+
+    @Override
+    public Optional<DcsElections> elections() {
+        return Optional.of(elections);
     }
 
     @Override

@@ -15,6 +15,12 @@ public final class EtcdDcsClientProvider implements DcsClientProvider {
         return "etcd";
     }
 
+    /** A lease and a transaction on create_revision: see {@code EtcdElections}. */
+    @Override
+    public boolean offersElections() {
+        return true;
+    }
+
     @Override
     public DcsClient create(VipConfig config) {
         return new EtcdDcsClient(config);
