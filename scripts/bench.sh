@@ -11,6 +11,7 @@
 #   ScaleBench1000   the same with 1000 VIPs from 198.18.0.0/15, the keys moved by 10 transactions of 100
 #   PatroniBench     Patroni 3.0.2 + PostgreSQL 15: the client's switchover/failover outage per setup
 #   ZooKeeperBench   dcs-type zookeeper against etcd in the same run: key change -> VIP, idle cost
+#   ElectionBench    an elected VIP against keepalived: a failed check, a dead holder, a partition (~6 min)
 #   SoakBench        10,000 random switches, etcd restarted every 1,000: RSS, heap, threads, FDs per minute (~21 min)
 # A new part is one more `section` line below. Measurements hold /tmp/vip4j-bench.lock, Maven
 # /tmp/vip4j-mvn.lock, so that runs sharing this machine do not skew each other's figures.
@@ -19,6 +20,9 @@ cd "$(dirname "$0")/.."
 switches=${1:-50}
 parts=("${@:2}")
 scripts/install-deps.sh
+for pkg in keepalived nftables; do  # ElectionBench's comparison and its partition
+  dpkg -s "$pkg" >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null; }
+done
 command -v vip-manager >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq vip-manager >/dev/null; }
 flock /tmp/vip4j-mvn.lock mvn -B -q -DskipTests package
 bin/vip4j --create-cds-archive  # as the Debian package does at install time; bin/vip4j then maps it
@@ -50,8 +54,9 @@ section ScaleBench ScaleBench 10 100
 section ScaleBench1000 ScaleBench 10 1000
 section PatroniBench PatroniBench 5 2
 section ZooKeeperBench ZooKeeperBench "$switches" 60
+section ElectionBench ElectionBench 5 10
 section SoakBench SoakBench 10000 1000 ../docs/soak.png
-for part in SideBySideBench IdleBench ScaleBench ScaleBench1000 PatroniBench ZooKeeperBench SoakBench; do
+for part in SideBySideBench IdleBench ScaleBench ScaleBench1000 PatroniBench ZooKeeperBench ElectionBench SoakBench; do
   [ -f "docs/bench/$part.md" ] && { cat "docs/bench/$part.md"; echo; } >> "$out.tmp"
 done
 mv "$out.tmp" "$out"

@@ -109,6 +109,44 @@ final class PatroniLab implements AutoCloseable {
         lab.awaitHolders(List.of(leader), Duration.ofSeconds(10));
     }
 
+    /**
+     * vip4j on every node with two VIPs in one process ({@code vips:}): the primary VIP following Patroni's key, and
+     * {@code replicaVip}, elected among the nodes whose Patroni answers 200 on {@code /replica}.
+     */
+    void startVip4jWithReplicaVip(String replicaVip, String electionKey) throws Exception {
+        for (int n = 1; n <= 3; n++) {
+            Path file = Files.writeString(lab.logs().resolve("n" + n + "-replica-vip.yml"), String.join("\n",
+                    "dcs-endpoints: http://198.51.100.10:2379", "interface: eth0", "netmask: 24",
+                    "trigger-value: n" + n, "vips:",
+                    "  - {ip: " + Lab.VIP + ", trigger-key: " + KEY + "}",
+                    "  - {ip: " + replicaVip + ", trigger-key: " + electionKey + ", election: true,",
+                    "     health-check: \"http://198.51.100.1" + n + ":8008/replica\", health-interval: 500ms,",
+                    "     health-timeout: 500ms}", ""));
+            lab.startNode(n, false, "--config", file.toString());
+        }
+        for (int n = 1; n <= 3; n++) {
+            lab.awaitStarted(n);
+        }
+        lab.awaitHolders(List.of(leader), Duration.ofSeconds(10));
+    }
+
+    /**
+     * Stops node {@code n}'s Patroni and its PostgreSQL (SIGTERM: a fast shutdown), vip4j beside them left running;
+     * not a judged action. Not a SIGKILL: a replica killed shortly after it started left a dynamic shared memory
+     * segment in /dev/shm that only one of its backends had mapped, which {@code kill} cannot find to remove.
+     */
+    void stop(int n) throws Exception {
+        patroni("stop", String.valueOf(n));
+    }
+
+    /** Starts the Patroni of each of {@code nodes} again and waits until both replicas stream from the primary. */
+    void restart(int... nodes) throws Exception {
+        for (int n : nodes) {
+            patroni("start", String.valueOf(n), dcs);
+        }
+        awaitHealthy();
+    }
+
     /** Debian's vip-manager 1.0.2 on every node at {@code intervalMs}; needs the etcd (v2) mode. */
     void startVipManager(int intervalMs) throws Exception {
         if (!dcs.equals("etcd")) {
@@ -181,8 +219,13 @@ final class PatroniLab implements AutoCloseable {
 
     /** What psql from the client reaches through the VIP: "n2 primary", or "n2 replica". */
     String psqlThroughVip() throws Exception {
-        String[] row = patroni("psql", "SELECT current_setting('data_directory'), pg_is_in_recovery()").trim()
-                .split("\\|");
+        return psqlThrough(Lab.VIP);
+    }
+
+    /** What psql from the client reaches through {@code address}: "n2 primary", or "n2 replica". */
+    String psqlThrough(String address) throws Exception {
+        String[] row = patroni("psql", address, "SELECT current_setting('data_directory'), pg_is_in_recovery()")
+                .trim().split("\\|");
         String node = row[0].replaceAll(".*/pg-(n\\d)/data.*", "$1");
         return node + (row[1].equals("f") ? " primary" : " replica");
     }
