@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * {@value #ELECTION_KEY}, health check: a command that fails while the node's "down" file exists). Every node runs
  * the defaults a user gets (handover-grace 250 ms, election-ttl 3 s, keepalive-period 1 s), so a planned move is
  * make-before-break on real ARP. Through resigns, no candidate, a holder cut off from etcd and a holder dead: one
- * holder at rest, the cut-off holder gone before another takes over, the primary VIP never moved. About a minute.
+ * holder at rest, the cut-off holder gone before another takes over, the primary VIP never moved; the status server
+ * says when an elected VIP has no holder and whether this node is a candidate. About a minute.
  */
 class ElectedVipIT {
 
@@ -24,6 +25,7 @@ class ElectedVipIT {
     private static final String ELECTION_KEY = "/vip4j/e2e/replica-vip";
     private static final long TTL_MS = 3_000;
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String STATUS = "127.0.0.1:9180";
 
     @Test
     void oneHolderThroughResignsACutOffHolderAndADeadOne() throws Exception {
@@ -56,8 +58,16 @@ class ElectedVipIT {
                 Files.writeString(down(lab, n), "down");
             }
             Lab.await(() -> holdersOf(lab).isEmpty(), WAIT, () -> "still held with no candidate");
+            String eligible = "vip4j_eligible{vip=\"" + ELECTED + "/24\",interface=\"eth0\"} ";
+            Lab.await(() -> status(lab, 1, "/health").contains(ELECTED + "/24: elected VIP without a holder; this node "
+                    + "is not a candidate"), WAIT, () -> "n1's /health: " + status(lab, 1, "/health"));
+            assertThat(status(lab, 1, "/metrics")).contains(eligible + "0");
             Files.delete(down(lab, 2));
             assertThat(awaitOneHolder(lab, List.of(1, 2, 3))).isEqualTo(2);
+            assertThat(status(lab, 2, "/metrics")).contains(eligible + "1");
+            assertThat(status(lab, 2, "/state")).contains("\"election\":{\"eligible\":true}");
+            Lab.await(() -> !status(lab, 1, "/health").contains("without a holder"), WAIT,
+                    () -> "n1's /health after n2 was elected: " + status(lab, 1, "/health"));
             Files.delete(down(lab, 1));
             Files.delete(down(lab, 3));
             Thread.sleep(1_000); // eligible again, n2 keeps it: no preemption without a better rank
@@ -97,7 +107,7 @@ class ElectedVipIT {
             lab.control("cut", String.valueOf(dead));
             lab.node(dead).destroyForcibly().waitFor();
             long died = System.nanoTime();
-            int heir = awaitOneHolderIgnoring(lab, others(dead));
+            int heir = lab.awaitSoleHolder(ELECTED, others(dead), WAIT);
             long tookMs = (System.nanoTime() - died) / 1_000_000;
             System.out.printf("elected VIP: n%d dead, n%d held it %d ms later (election-ttl %d ms; etcd ends an "
                     + "expired lease at its next check, up to 500 ms later)%n", dead, heir, tookMs, TTL_MS);
@@ -115,7 +125,23 @@ class ElectedVipIT {
                 "  - {ip: " + PRIMARY + ", trigger-key: " + Lab.KEY + "}",
                 "  - {ip: " + ELECTED + ", trigger-key: " + ELECTION_KEY + ", election: true, health-check: \"exec:test"
                         + " ! -e " + down(lab, n) + "\", health-interval: 200ms, health-timeout: 200ms}", ""));
-        lab.startNode(n, false, "--config", file.toString());
+        lab.startNode(n, false, "--config", file.toString(), "--status-address", STATUS);
+    }
+
+    /** GET {@code path} of node {@code n}'s status server, from inside its namespace; the error when it fails. */
+    private static String status(Lab lab, int n, String path) {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "exec", lab.name() + "-n" + n, "curl", "-s", "--max-time",
+                    "2", "http://" + STATUS + path).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            return out;
+        } catch (java.io.IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e.toString();
+        }
     }
 
     private static Path down(Lab lab, int n) {
@@ -151,20 +177,5 @@ class ElectedVipIT {
             }
         });
         return holdersOf(lab).get(0);
-    }
-
-    /** As {@link #awaitOneHolder}, counting only {@code among} (a dead host keeps its address on its cut cable). */
-    private static int awaitOneHolderIgnoring(Lab lab, List<Integer> among) throws Exception {
-        List<Integer> found = new ArrayList<>();
-        Lab.await(() -> {
-            found.clear();
-            for (int n : among) {
-                if (lab.holds(n, ELECTED)) {
-                    found.add(n);
-                }
-            }
-            return found.size() == 1;
-        }, WAIT, () -> "holders of " + ELECTED + " among " + among + ": " + found);
-        return found.get(0);
     }
 }

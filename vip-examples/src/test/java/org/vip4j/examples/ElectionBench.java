@@ -108,7 +108,7 @@ public final class ElectionBench {
                     long t0 = SideBySideBench.nowMicros();
                     lab.control("cut", String.valueOf(h));
                     lab.node(h).destroyForcibly().waitFor();
-                    holder = awaitHolderAmong(lab, others(h));
+                    holder = lab.awaitSoleHolder(VIP, others(h), WAIT);
                     died.add(firstAddOn(monitors, others(h), t0) - t0);
                     // the host comes back as after a reboot: no VIP on its interface, its daemon started again
                     if (lab.holds(h, VIP)) {
@@ -126,7 +126,7 @@ public final class ElectionBench {
                     int h = holder;
                     long t0 = SideBySideBench.nowMicros();
                     isolate(lab, h, true);
-                    holder = awaitHolderAmong(lab, others(h));
+                    holder = lab.awaitSoleHolder(VIP, others(h), WAIT);
                     takeover.add(firstAddOn(monitors, others(h), t0) - t0);
                     long rest = partition * 1_000_000L - (SideBySideBench.nowMicros() - t0);
                     TimeUnit.MICROSECONDS.sleep(Math.max(0, rest));
@@ -297,21 +297,6 @@ public final class ElectionBench {
             }
             return found.size() == 1 && among.contains(found.get(0));
         }, WAIT, () -> "holders " + found + ", wanted one of " + among);
-        return found.get(0);
-    }
-
-    /** One holder among {@code among}, whatever a cut-off node still has on its interface. */
-    private static int awaitHolderAmong(Lab lab, List<Integer> among) throws Exception {
-        List<Integer> found = new ArrayList<>();
-        Lab.await(() -> {
-            found.clear();
-            for (int n : among) {
-                if (lab.holds(n, VIP)) {
-                    found.add(n);
-                }
-            }
-            return found.size() == 1;
-        }, WAIT, () -> "holders among " + among + ": " + found);
         return found.get(0);
     }
 

@@ -195,6 +195,24 @@ final class Lab implements AutoCloseable {
         return run("ip", "-n", name + "-n" + n, "-o", "addr", "show", "dev", "eth0").contains(" " + vip + "/");
     }
 
+    /**
+     * Waits until exactly one of {@code among} has {@code vip} on eth0 (the others are not looked at: a dead host
+     * keeps its address on its cut cable) and returns it.
+     */
+    int awaitSoleHolder(String vip, List<Integer> among, Duration timeout) throws Exception {
+        List<Integer> found = new ArrayList<>();
+        await(() -> {
+            found.clear();
+            for (int n : among) {
+                if (holds(n, vip)) {
+                    found.add(n);
+                }
+            }
+            return found.size() == 1;
+        }, timeout, () -> "holders of " + vip + " among " + among + ": " + found);
+        return found.get(0);
+    }
+
     /** Milliseconds until {@code holds(n)} equals {@code expected}, polling, or fails after {@code timeout}. */
     long millisUntil(int n, boolean expected, Duration timeout) throws Exception {
         long start = System.nanoTime();
