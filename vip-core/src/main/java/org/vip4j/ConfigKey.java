@@ -49,6 +49,11 @@ public enum ConfigKey {
     HEALTH_TIMEOUT("health-timeout", Kind.DURATION_MS, "1000", null),
     HEALTH_RISE("health-rise", Kind.COUNT, "1", "a whole number from 1 to 100"),
     HEALTH_FALL("health-fall", Kind.COUNT, "1", "a whole number from 1 to 100"),
+    FALLBACK_CHECK("fallback-check", Kind.HEALTH_CHECK, "none",
+            "none (no fallback), or a check as health-check takes; while health-check fails and this passes, the node "
+                    + "is a fallback candidate"),
+    FALLBACK_DELAY("fallback-delay", Kind.DURATION_MS, "1000", null),
+    ELECTION_HOLD_DOWN("election-hold-down", Kind.DURATION_MS_OR_ZERO, "5000", null),
     ETCD_USER("etcd-user", Kind.TEXT, null, "the etcd user name", "etcd_user"),
     ETCD_PASSWORD("etcd-password", Kind.SECRET, null, "the etcd password", "etcd_password"),
     ETCD_CA_FILE("etcd-ca-file", Kind.FILE, null, "a readable PEM file", "etcd_ca_file"),

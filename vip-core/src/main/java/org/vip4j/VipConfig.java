@@ -171,6 +171,28 @@ public final class VipConfig {
         return get(ConfigKey.HEALTH_FALL);
     }
 
+    /**
+     * {@code fallback-check}: {@code none} (the default: no fallback) or a check as {@link #healthCheck()} takes.
+     * While the health-check fails and this passes, the node is a fallback candidate: elected only while no node
+     * passes its health-check, and giving the key up when one asks for it.
+     */
+    public String fallbackCheck() {
+        return get(ConfigKey.FALLBACK_CHECK);
+    }
+
+    /** How long the election key stays free before a fallback candidate claims it. */
+    public Duration fallbackDelay() {
+        return get(ConfigKey.FALLBACK_DELAY);
+    }
+
+    /**
+     * How long a node's health-check must pass in a row before it asks a fallback holder to give way, so that a node
+     * whose check flaps cannot pull the VIP back and forth.
+     */
+    public Duration electionHoldDown() {
+        return get(ConfigKey.ELECTION_HOLD_DOWN);
+    }
+
     /** How long a holder may go unconfirmed: {@code retry-num × keepalive-period}. */
     public Duration dcsLossTimeout() {
         return keepalivePeriod().multipliedBy(retryNum());
@@ -409,6 +431,19 @@ public final class VipConfig {
 
         public Builder healthFall(int n) {
             return typed(ConfigKey.HEALTH_FALL, Integer.toString(n));
+        }
+
+        /** {@code none}, or a check as {@link #healthCheck(String)} takes, that makes this node a fallback candidate. */
+        public Builder fallbackCheck(String check) {
+            return typed(ConfigKey.FALLBACK_CHECK, check);
+        }
+
+        public Builder fallbackDelay(Duration d) {
+            return typed(ConfigKey.FALLBACK_DELAY, millis(d));
+        }
+
+        public Builder electionHoldDown(Duration d) {
+            return typed(ConfigKey.ELECTION_HOLD_DOWN, millis(d));
         }
 
         public Builder etcdUser(String user) {

@@ -68,6 +68,11 @@ public record VipEvent(Kind kind, VirtualAddress vip, VipState from, VipState to
         /** Elected VIP: the holder failed its health check and deleted the election key. */
         RESIGNED,
         /** Elected VIP: the holder's lease ended (not renewed in time, expired, or the key deleted behind it). */
-        LEASE_LOST
+        LEASE_LOST,
+        /**
+         * Elected VIP: this node held the key as a fallback candidate and deleted it because a node whose
+         * health-check passes asked for it.
+         */
+        PREEMPTED
     }
 }

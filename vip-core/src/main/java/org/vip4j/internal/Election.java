@@ -38,6 +38,9 @@ public final class Election implements AutoCloseable {
     private final Transitions transitions;
     private final Supplier<VipState> managerState;
     private final HealthCheck check;
+    /** Null when there is no fallback-check. */
+    private final HealthCheck fallbackCheck;
+    private final String requestKey;
     private final Campaign campaign;
     private final Duration callTimeout;
 
@@ -46,6 +49,7 @@ public final class Election implements AutoCloseable {
     private LeaderObservation shown;
     private Consumer<LeaderObservation> sink;
     private DcsWatch rawWatch;
+    private DcsWatch requestWatch;
     private ScheduledFuture<?> wake;
     private long wakeAt = Campaign.NEVER;
     private ScheduledFuture<?> checks;
@@ -67,10 +71,19 @@ public final class Election implements AutoCloseable {
         this.transitions = transitions;
         this.managerState = managerState;
         this.check = HealthCheck.parse(config.healthCheck());
+        HealthCheck fallback = HealthCheck.parse(config.fallbackCheck());
+        this.fallbackCheck = fallback.spec().equals("none") ? null : fallback;
+        this.requestKey = requestKey(key);
         long margin = config.handoverGrace().plus(ElectionRules.SAFETY).toMillis();
         this.campaign = new Campaign(me, config.electionTtl().toMillis(), config.keepalivePeriod().toMillis(), margin,
-                config.retryTimeout().toMillis(), config.healthRise(), config.healthFall());
+                config.retryTimeout().toMillis(), config.healthRise(), config.healthFall(),
+                config.electionHoldDown().toMillis(), config.fallbackDelay().toMillis());
         this.callTimeout = config.keepalivePeriod();
+    }
+
+    /** Where a preferred node asks a fallback holder of {@code electionKey} to give way. */
+    static String requestKey(String electionKey) {
+        return electionKey + ".preempt";
     }
 
     /** The election key as the manager must see it: naming this node only while this node holds it. */
@@ -83,6 +96,8 @@ public final class Election implements AutoCloseable {
         strand.execute(() -> {
             rawWatch = dcs.watch(key, obs -> strand.execute(() -> step(() -> campaign.onObservation(obs,
                     ticker.millis()), obs)));
+            requestWatch = dcs.watch(requestKey, obs -> strand.execute(() -> step(() ->
+                    campaign.onRequestObservation(obs, ticker.millis()), null)));
             if (check.spec().equals("none")) {
                 step(() -> campaign.onHealth(true, "health-check none", ticker.millis()), null);
             } else {
@@ -108,8 +123,14 @@ public final class Election implements AutoCloseable {
             if (rawWatch != null) {
                 rawWatch.close();
             }
+            if (requestWatch != null) {
+                requestWatch.close();
+            }
             long lease = campaign.lease();
             holdUntil = 0;
+            if (campaign.requestLease() != 0) {
+                elections.revoke(campaign.requestLease(), callTimeout); // best effort: it ends within its TTL anyway
+            }
             if (lease == 0) {
                 done.complete(null);
                 return;
@@ -141,12 +162,25 @@ public final class Election implements AutoCloseable {
             return;
         }
         checkRunning = true;
-        check.run(config.healthTimeout(), threads.addressCalls()).whenComplete((r, e) -> strand.execute(() -> {
-            checkRunning = false;
-            HealthCheck.Result result = r != null ? r : new HealthCheck.Result(false, "check failed: " + e);
-            step(() -> campaign.onHealth(result.healthy(), result.detail(), ticker.millis()), null);
-        }));
+        run(check).thenCompose(r -> r.healthy() || fallbackCheck == null
+                ? CompletableFuture.completedFuture(r.healthy() ? new Round(Campaign.Standing.PREFERRED, r.detail())
+                        : new Round(Campaign.Standing.NONE, r.detail()))
+                : run(fallbackCheck).thenApply(f -> new Round(f.healthy() ? Campaign.Standing.FALLBACK
+                        : Campaign.Standing.NONE, "health-check: " + r.detail() + "; fallback-check: " + f.detail())))
+                .whenComplete((round, e) -> strand.execute(() -> {
+                    checkRunning = false;
+                    Round r = round != null ? round : new Round(Campaign.Standing.NONE, "check failed: " + e);
+                    step(() -> campaign.onHealth(r.standing(), r.detail(), ticker.millis()), null);
+                }));
     }
+
+    private CompletableFuture<HealthCheck.Result> run(HealthCheck c) {
+        return c.run(config.healthTimeout(), threads.addressCalls())
+                .exceptionally(e -> new HealthCheck.Result(false, "check failed: " + unwrap(e)));
+    }
+
+    /** One round of checks: the health-check, and the fallback-check when the first failed. */
+    private record Round(Campaign.Standing standing, String detail) { }
 
     /** Applies one input to the campaign, then makes its calls, tells its news and shows the manager the key. */
     private void step(Runnable input, LeaderObservation observed) {
@@ -167,7 +201,8 @@ public final class Election implements AutoCloseable {
                 continue;
             }
             VipState s = managerState.get();
-            transitions.emit(n.kind(), s, s, raw instanceof LeaderObservation.Leader l ? l.value() : null,
+            transitions.emit(n.kind(), s, s, raw instanceof LeaderObservation.Leader l
+                            ? ElectionValue.parse(l.value()).name() : null,
                     s == VipState.HOLDING, n.reason());
         }
         show();
@@ -189,7 +224,7 @@ public final class Election implements AutoCloseable {
                 }, null);
             }));
         } else if (call instanceof Campaign.Call.Claim c) {
-            elections.claim(key, me, c.lease(), callTimeout).whenComplete((won, e) -> strand.execute(() -> step(() -> {
+            elections.claim(key, c.value(), c.lease(), callTimeout).whenComplete((won, e) -> strand.execute(() -> step(() -> {
                 if (e == null) {
                     campaign.onClaimed(c.lease(), won, ticker.millis());
                 } else {
@@ -204,6 +239,22 @@ public final class Election implements AutoCloseable {
                     campaign.onRenewFailed(r.lease(), String.valueOf(unwrap(e)), ticker.millis());
                 }
             }, null)));
+        } else if (call instanceof Campaign.Call.AskToYield a) {
+            elections.grant(config.electionTtl(), callTimeout)
+                    .thenCompose(id -> elections.claim(requestKey, me, id, callTimeout).handle((won, e) -> {
+                        if (e != null) {
+                            elections.revoke(id, callTimeout); // the request may be written: it would stand a TTL
+                            throw new java.util.concurrent.CompletionException(unwrap(e));
+                        }
+                        return new long[] {id, won ? 1 : 0};
+                    }))
+                    .whenComplete((r, e) -> strand.execute(() -> step(() -> {
+                        if (e == null) {
+                            campaign.onAsked(a.ticket(), r[0], r[1] == 1, ticker.millis());
+                        } else {
+                            campaign.onAskFailed(a.ticket(), String.valueOf(unwrap(e)), ticker.millis());
+                        }
+                    }, null)));
         } else if (call instanceof Campaign.Call.Revoke v) {
             elections.revoke(v.lease(), callTimeout).whenComplete((x, e) -> {
                 if (e != null) {
@@ -226,11 +277,16 @@ public final class Election implements AutoCloseable {
         }
     }
 
+    /** The key as the manager sees it: the holder's name without its tier, and this node only while it holds. */
     private LeaderObservation filter(LeaderObservation obs, long until) {
-        if (obs instanceof LeaderObservation.Leader l && l.value().equals(me) && ticker.millis() >= until) {
+        if (!(obs instanceof LeaderObservation.Leader l)) {
+            return obs;
+        }
+        String name = ElectionValue.parse(l.value()).name();
+        if (name.equals(me) && ticker.millis() >= until) {
             return new LeaderObservation.NoLeader(l.revision());
         }
-        return obs;
+        return name.equals(l.value()) ? obs : new LeaderObservation.Leader(name, l.revision());
     }
 
     private void armWake() {

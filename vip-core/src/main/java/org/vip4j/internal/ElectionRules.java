@@ -22,7 +22,8 @@ public final class ElectionRules {
     static final Duration SAFETY = Duration.ofMillis(250);
 
     private static final List<ConfigKey> HEALTH_KEYS = List.of(ConfigKey.ELECTION_TTL, ConfigKey.HEALTH_CHECK,
-            ConfigKey.HEALTH_INTERVAL, ConfigKey.HEALTH_TIMEOUT, ConfigKey.HEALTH_RISE, ConfigKey.HEALTH_FALL);
+            ConfigKey.HEALTH_INTERVAL, ConfigKey.HEALTH_TIMEOUT, ConfigKey.HEALTH_RISE, ConfigKey.HEALTH_FALL,
+            ConfigKey.FALLBACK_CHECK, ConfigKey.FALLBACK_DELAY, ConfigKey.ELECTION_HOLD_DOWN);
 
     private ElectionRules() {
     }
@@ -62,6 +63,12 @@ public final class ElectionRules {
                         + "allowed: more than 2 x keepalive-period + handover-grace + " + Durations.format(SAFETY)
                         + " = " + Durations.format(least));
             }
+        }
+        ConfigValidator.Value health = values.get(ConfigKey.HEALTH_CHECK);
+        ConfigValidator.Value fallback = values.get(ConfigKey.FALLBACK_CHECK);
+        if (health != null && fallback != null && "none".equals(health.value()) && !"none".equals(fallback.value())) {
+            warnings.add(fallback.spelledAs() + "=" + fallback.shown() + " is set but health-check is none, which "
+                    + "always passes: the fallback-check is never asked");
         }
         ConfigValidator.Value interval = values.get(ConfigKey.HEALTH_INTERVAL);
         ConfigValidator.Value timeout = values.get(ConfigKey.HEALTH_TIMEOUT);

@@ -24,6 +24,10 @@ import org.vip4j.spi.LeaderObservation;
  * After every step: a node that {@link Campaign#holds} has the key under its own live lease on the server, so no two
  * nodes ever hold at once; after a tick the next wake-up is in the future (an answer may ask for a tick at once: a
  * renewal already due). At the end the world heals and exactly one holds.
+ *
+ * <p>Each node's health round ranks it preferred, fallback or not a candidate at random; fallback holders are asked
+ * to give way through the request key, which the arbiter keeps as it keeps the election key. After healing with at
+ * least one preferred node, a preferred node holds.
  */
 class CampaignPropertiesTest {
 
@@ -32,6 +36,11 @@ class CampaignPropertiesTest {
     private static final long RENEW = 1_000;
     private static final long MARGIN = 500; // handover-grace 250 ms + SAFETY 250 ms
     private static final long RETRY = 300;
+    private static final long HOLD_DOWN = 2_000;
+    private static final long FALLBACK_DELAY = 700;
+    private static final String KEY = "k";
+    private static final String ASK = "k.preempt";
+    private static final Campaign.Standing[] STANDINGS = Campaign.Standing.values();
 
     @Property(tries = 500)
     void neverTwoHoldersAndOneAfterHealing(@ForAll("steps") List<Integer> steps) {
@@ -41,13 +50,38 @@ class CampaignPropertiesTest {
             w.check();
         }
         int wonBeforeHealing = w.wins;
-        w.heal();
+        w.heal(List.of(Campaign.Standing.PREFERRED, Campaign.Standing.PREFERRED, Campaign.Standing.PREFERRED));
         int holders = 0;
         for (Node n : w.nodes) {
             holders += n.campaign.holds(w.now) ? 1 : 0;
         }
         assertThat(holders).as("holders once every node is healthy and the network works").isEqualTo(1);
         Statistics.label("elections won before healing").collect(Math.min(wonBeforeHealing, 5));
+    }
+
+    @Property(tries = 300)
+    void aPreferredNodeHoldsOnceTheWorldHeals(@ForAll("steps") List<Integer> steps,
+                                              @ForAll("standings") List<Campaign.Standing> healed) {
+        World w = new World();
+        for (int s : steps) {
+            w.step(s);
+            w.check();
+        }
+        w.heal(healed);
+        List<String> holders = new ArrayList<>();
+        for (Node n : w.nodes) {
+            if (n.campaign.holds(w.now)) {
+                holders.add(n.name + " " + n.standing);
+            }
+        }
+        assertThat(holders).as("holders after healing to " + healed).singleElement().asString().endsWith("PREFERRED");
+        Statistics.label("preemptions").collect(Math.min(w.preemptions, 3));
+    }
+
+    @Provide
+    Arbitrary<List<Campaign.Standing>> standings() {
+        return Arbitraries.of(Campaign.Standing.FALLBACK, Campaign.Standing.PREFERRED).list().ofSize(NODES)
+                .filter(l -> l.contains(Campaign.Standing.PREFERRED));
     }
 
     @Provide
@@ -58,13 +92,20 @@ class CampaignPropertiesTest {
     /** A request on its way to the arbiter, or an answer on its way back. */
     private record Message(Campaign.Call call, long sentAt, Object answer, boolean failed) { }
 
+    /** A key the arbiter keeps: its value and the lease it is under (0 = absent). */
+    private static final class Slot {
+        String value;
+        long lease;
+    }
+
     private static final class Node {
         final String name;
         Campaign campaign;
-        boolean healthy;
+        Campaign.Standing standing;
         final Deque<Message> requests = new ArrayDeque<>();
         final Deque<Message> answers = new ArrayDeque<>();
-        final Deque<LeaderObservation> events = new ArrayDeque<>();
+        /** One watch per key; each in order, the two not in step. */
+        final Map<String, Deque<LeaderObservation>> events = Map.of(KEY, new ArrayDeque<>(), ASK, new ArrayDeque<>());
 
         Node(String name) {
             this.name = name;
@@ -72,7 +113,7 @@ class CampaignPropertiesTest {
         }
 
         static Campaign fresh(String name) {
-            return new Campaign(name, TTL, RENEW, MARGIN, RETRY, 1, 1);
+            return new Campaign(name, TTL, RENEW, MARGIN, RETRY, 1, 1, HOLD_DOWN, FALLBACK_DELAY);
         }
     }
 
@@ -83,27 +124,32 @@ class CampaignPropertiesTest {
         long nextLease = 100;
         /** Live leases and when each ends on the server. */
         final Map<Long, Long> leases = new HashMap<>();
-        String keyValue;
-        long keyLease;
+        final Map<String, Slot> keys = Map.of(KEY, new Slot(), ASK, new Slot());
         int wins;
+        int preemptions;
 
         World() {
             for (int i = 0; i < NODES; i++) {
                 Node n = new Node("n" + (i + 1));
                 nodes.add(n);
-                n.events.add(new LeaderObservation.NoLeader(revision));
-                n.healthy = true;
-                n.campaign.onHealth(true, "ok", now);
+                n.events.get(KEY).add(new LeaderObservation.NoLeader(revision));
+                n.events.get(ASK).add(new LeaderObservation.NoLeader(revision));
+                n.standing = Campaign.Standing.PREFERRED;
+                health(n);
             }
             collect();
+        }
+
+        void health(Node n) {
+            n.campaign.onHealth(n.standing, n.standing.name(), now);
         }
 
         void step(int s) {
             Node n = nodes.get((s / 10) % NODES);
             switch (s % 10) {
                 case 0 -> {
-                    n.healthy = !n.healthy;
-                    n.campaign.onHealth(n.healthy, n.healthy ? "ok" : "down", now);
+                    n.standing = STANDINGS[(s / 30) % STANDINGS.length];
+                    health(n);
                 }
                 case 1 -> deliverRequest(n);
                 case 2 -> { // a moment in which this node's network works both ways
@@ -113,14 +159,14 @@ class CampaignPropertiesTest {
                 }
                 case 3 -> loseRequest(n);
                 case 4, 5 -> deliverAnswer(n);
-                case 6 -> deliverEvent(n);
+                case 6 -> deliverEvent(n, s / 10_000 % 2 == 0 ? KEY : ASK);
                 case 7 -> advance(s % 1_500);
                 case 8 -> advance(s % 60);
                 default -> {
                     if (s % 7 == 0) {
                         crash(n);
                     } else {
-                        n.campaign.onHealth(n.healthy, n.healthy ? "ok" : "down", now);
+                        health(n);
                     }
                 }
             }
@@ -134,7 +180,9 @@ class CampaignPropertiesTest {
                     long sentAt = c instanceof Campaign.Call.Renew r ? r.sentAt() : now;
                     n.requests.add(new Message(c, sentAt, null, false));
                 }
-                n.campaign.takeNotices();
+                for (Campaign.Notice notice : n.campaign.takeNotices()) {
+                    preemptions += notice.kind() == org.vip4j.VipEvent.Kind.PREEMPTED ? 1 : 0;
+                }
             }
         }
 
@@ -144,8 +192,9 @@ class CampaignPropertiesTest {
                     long lease = n.campaign.lease();
                     assertThat(leases.getOrDefault(lease, Long.MIN_VALUE)).as(n.name + " holds: its lease is live")
                             .isGreaterThan(now);
-                    assertThat(keyLease).as(n.name + " holds: the key is under its lease").isEqualTo(lease);
-                    assertThat(keyValue).isEqualTo(n.name);
+                    Slot key = keys.get(KEY);
+                    assertThat(key.lease).as(n.name + " holds: the key is under its lease").isEqualTo(lease);
+                    assertThat(ElectionValue.parse(key.value).name()).isEqualTo(n.name);
                 }
             }
         }
@@ -158,7 +207,7 @@ class CampaignPropertiesTest {
                     n.campaign.onTick(now);
                     long wake = n.campaign.nextWakeMillis();
                     assertThat(wake == Campaign.NEVER || wake > now).as(n.name + " woken at " + now + " asks for "
-                            + wake + " in " + n.campaign.phase()).isTrue();
+                            + wake + " in " + n.campaign.phase() + " " + n.campaign.debugState()).isTrue();
                 }
             }
         }
@@ -166,22 +215,40 @@ class CampaignPropertiesTest {
         void expireLeases() {
             leases.entrySet().removeIf(e -> {
                 if (e.getValue() <= now) {
-                    if (keyLease == e.getKey()) {
-                        deleteKey();
-                    }
+                    deleteUnder(e.getKey());
                     return true;
                 }
                 return false;
             });
         }
 
-        void deleteKey() {
-            keyValue = null;
-            keyLease = 0;
-            revision++;
-            for (Node n : nodes) {
-                n.events.add(new LeaderObservation.NoLeader(revision));
+        /** A lease ended: the keys under it go. */
+        void deleteUnder(long lease) {
+            for (Map.Entry<String, Slot> k : keys.entrySet()) {
+                if (k.getValue().lease == lease) {
+                    k.getValue().value = null;
+                    k.getValue().lease = 0;
+                    revision++;
+                    for (Node n : nodes) {
+                        n.events.get(k.getKey()).add(new LeaderObservation.NoLeader(revision));
+                    }
+                }
             }
+        }
+
+        /** Create-if-absent under a live lease: true when the key is now that lease's. */
+        boolean claim(String k, String value, long lease) {
+            Slot slot = keys.get(k);
+            if (slot.lease == 0) {
+                slot.value = value;
+                slot.lease = lease;
+                revision++;
+                for (Node o : nodes) {
+                    o.events.get(k).add(new LeaderObservation.Leader(value, revision));
+                }
+                return true;
+            }
+            return slot.lease == lease;
         }
 
         void deliverRequest(Node n) {
@@ -200,17 +267,13 @@ class CampaignPropertiesTest {
                 if (!leases.containsKey(claim.lease())) {
                     answer = null;
                     failed = true; // etcd: "requested lease not found"
-                } else if (keyValue == null) {
-                    keyValue = n.name;
-                    keyLease = claim.lease();
-                    revision++;
-                    for (Node o : nodes) {
-                        o.events.add(new LeaderObservation.Leader(n.name, revision));
-                    }
-                    answer = true;
                 } else {
-                    answer = keyLease == claim.lease();
+                    answer = claim(KEY, claim.value(), claim.lease());
                 }
+            } else if (c instanceof Campaign.Call.AskToYield) {
+                long id = nextLease++; // the driver's grant and claim, as one
+                leases.put(id, now + TTL);
+                answer = new long[] {id, claim(ASK, n.name, id) ? 1 : 0};
             } else if (c instanceof Campaign.Call.Renew r) {
                 boolean alive = leases.containsKey(r.lease());
                 if (alive) {
@@ -220,9 +283,7 @@ class CampaignPropertiesTest {
             } else {
                 long id = ((Campaign.Call.Revoke) c).lease();
                 leases.remove(id);
-                if (keyLease == id) {
-                    deleteKey();
-                }
+                deleteUnder(id);
                 answer = null;
             }
             n.answers.add(new Message(c, m.sentAt(), answer, failed));
@@ -261,35 +322,60 @@ class CampaignPropertiesTest {
                 } else {
                     c.onRenewed(r.lease(), r.sentAt(), (Boolean) m.answer(), now);
                 }
+            } else if (m.call() instanceof Campaign.Call.AskToYield a) {
+                if (m.failed()) {
+                    c.onAskFailed(a.ticket(), "lost", now);
+                } else {
+                    long[] r = (long[]) m.answer();
+                    c.onAsked(a.ticket(), r[0], r[1] == 1, now);
+                }
             }
         }
 
         void deliverEvent(Node n) {
-            LeaderObservation obs = n.events.poll();
+            deliverEvent(n, KEY);
+            deliverEvent(n, ASK);
+        }
+
+        void deliverEvent(Node n, String k) {
+            LeaderObservation obs = n.events.get(k).poll();
             if (obs != null) {
-                n.campaign.onObservation(obs, now);
+                if (k.equals(KEY)) {
+                    n.campaign.onObservation(obs, now);
+                } else {
+                    n.campaign.onRequestObservation(obs, now);
+                }
             }
+        }
+
+        LeaderObservation current(String k) {
+            Slot slot = keys.get(k);
+            return slot.lease == 0 ? new LeaderObservation.NoLeader(revision)
+                    : new LeaderObservation.Leader(slot.value, revision);
         }
 
         /** The process dies: what it sent may still arrive, its answers and watch go nowhere, its leases live on. */
         void crash(Node n) {
             n.campaign = Node.fresh(n.name);
             n.answers.clear();
-            n.events.clear();
-            n.events.add(keyValue == null ? new LeaderObservation.NoLeader(revision)
-                    : new LeaderObservation.Leader(keyValue, revision));
-            n.campaign.onHealth(n.healthy, n.healthy ? "ok" : "down", now);
+            for (String k : List.of(KEY, ASK)) {
+                n.events.get(k).clear();
+                n.events.get(k).add(current(k));
+            }
+            health(n);
         }
 
-        /** Every node healthy, every message delivered, time enough for stale leases to end. */
-        void heal() {
-            for (Node n : nodes) {
-                if (!n.healthy) {
-                    n.healthy = true;
-                    n.campaign.onHealth(true, "ok", now);
-                }
+        /** Every node ranked as given, every message delivered, time enough for stale leases and hold-downs to end. */
+        void heal(List<Campaign.Standing> healed) {
+            for (int i = 0; i < NODES; i++) {
+                Node n = nodes.get(i);
+                n.standing = healed.get(i);
+                health(n);
             }
-            for (int round = 0; round < 40; round++) {
+            for (int round = 0; round < 60; round++) {
+                for (Node n : nodes) {
+                    health(n);
+                }
                 collect();
                 for (Node n : nodes) {
                     while (!n.requests.isEmpty()) {
@@ -300,7 +386,7 @@ class CampaignPropertiesTest {
                     while (!n.answers.isEmpty()) {
                         deliverAnswer(n);
                     }
-                    while (!n.events.isEmpty()) {
+                    while (!n.events.get(KEY).isEmpty() || !n.events.get(ASK).isEmpty()) {
                         deliverEvent(n);
                     }
                 }

@@ -28,7 +28,7 @@ class CampaignTest {
         c.onHealth(true, "ok", now);
         assertThat(c.takeCalls()).singleElement().isInstanceOf(Campaign.Call.Grant.class);
         c.onGranted(1, 77, now + 2);
-        assertThat(c.takeCalls()).containsExactly(new Campaign.Call.Claim(77));
+        assertThat(c.takeCalls()).containsExactly(new Campaign.Call.Claim(77, "n1"));
         c.onClaimed(77, true, now + 4);
         c.onObservation(new LeaderObservation.Leader("n1", 6), now + 5); // the watch shows the put
         assertThat(c.holds(now + 5)).isTrue();

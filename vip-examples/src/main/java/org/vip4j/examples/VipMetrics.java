@@ -55,8 +55,10 @@ final class VipMetrics implements VipListener {
         if (!manager.config().election() || eligible || leader != null) {
             return null;
         }
+        String fallback = manager.config().fallbackCheck();
         return manager.config().virtualAddress().cidr() + ": elected VIP without a holder; this node is not a "
-                + "candidate (health-check " + manager.config().healthCheck() + " failing)";
+                + "candidate (health-check " + manager.config().healthCheck() + (fallback.equals("none") ? ""
+                : " and fallback-check " + fallback) + " failing)";
     }
 
     VipManager manager() {

@@ -86,6 +86,10 @@ class LauncherBrokenConfigurationTest {
                         "health-fall=0: out of range; allowed: a whole number from 1 to 100"),
                 yaml("unknown health-check", "election: true\nhealth-check: ping://127.0.0.1\n",
                         "health-check=ping://127.0.0.1: unknown kind of check"),
+                env("fallback-check without a port", Map.of("VIP_ELECTION", "true", "VIP_HEALTH_CHECK",
+                        "http://127.0.0.1:8008/replica", "VIP_FALLBACK_CHECK", "tcp://127.0.0.1"),
+                        "VIP_FALLBACK_CHECK=tcp://127.0.0.1: "),
+                yaml("negative hold-down", "election: true\nelection-hold-down: -1s\n", "election-hold-down=-1s: "),
                 yaml("YAML syntax error", "ip: [198.51.100.100\n", "not valid YAML"),
                 yaml("unknown YAML key", "trigger_kee: /x\n", "trigger_kee=/x: unknown key"),
                 yaml("list where one value belongs", "interface: [lo, eth0]\n", "expects a single value, not a list"));

@@ -121,7 +121,8 @@ final class PatroniLab implements AutoCloseable {
                     "  - {ip: " + Lab.VIP + ", trigger-key: " + KEY + "}",
                     "  - {ip: " + replicaVip + ", trigger-key: " + electionKey + ", election: true,",
                     "     health-check: \"http://198.51.100.1" + n + ":8008/replica\", health-interval: 500ms,",
-                    "     health-timeout: 500ms}", ""));
+                    "     health-timeout: 500ms, fallback-check: \"http://198.51.100.1" + n + ":8008/read-only\",",
+                    "     election-hold-down: 2s}", ""));
             lab.startNode(n, false, "--config", file.toString());
         }
         for (int n = 1; n <= 3; n++) {

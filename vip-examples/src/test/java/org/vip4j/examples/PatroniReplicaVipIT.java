@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
  * answers 200 on {@code /replica} (every 500 ms). Through switchovers to the node that holds the replica VIP (so it
  * is promoted under it), a crashed primary, and the replica under it stopped: psql through the replica VIP always lands on a
  * replica ({@code pg_is_in_recovery() = true}), the replica VIP leaves a promoted node, and the address monitors
- * never see it on two nodes beyond the make-before-break moment; with both replicas down nobody holds it, and it
- * comes back with the first replica. About four minutes.
+ * never see it on two nodes beyond the make-before-break moment; with both replicas down the primary holds it as a
+ * fallback (its {@code /read-only} answers 200), and gives it back to the first replica that returns. About four
+ * minutes.
  */
 class PatroniReplicaVipIT {
 
@@ -57,13 +58,24 @@ class PatroniReplicaVipIT {
                     moved, movedMs);
             assertThat(p.psqlThrough(REPLICA_VIP)).isEqualTo("n" + moved + " replica");
 
-            // both replicas down: nobody holds the replica VIP (the primary's /replica is 503); one back: it holds
+            // both replicas down: the primary (its /read-only answers 200: a fallback) takes the replica VIP; a
+            // replica back: after its hold-down it asks, the primary gives way
+            int primary = Integer.parseInt(p.leader().substring(1));
+            long t1 = System.nanoTime();
             p.stop(moved);
-            Lab.await(() -> holders(lab).isEmpty(), WAIT, () -> "the replica VIP is held with no replica running");
-            assertThat(lab.holds(Integer.parseInt(p.leader().substring(1)), Lab.VIP)).as("primary VIP stays")
-                    .isTrue();
+            Lab.await(() -> holders(lab).equals(List.of(primary)), WAIT,
+                    () -> "the replica VIP is not on the primary n" + primary + " with both replicas down");
+            long fellBackMs = (System.nanoTime() - t1) / 1_000_000;
+            assertThat(p.psqlThrough(REPLICA_VIP)).isEqualTo("n" + primary + " primary");
+            assertThat(lab.holds(primary, Lab.VIP)).as("primary VIP stays").isTrue();
+            long t2 = System.nanoTime();
             p.restart(crashed, moved);
+            long restartedMs = (System.nanoTime() - t2) / 1_000_000;
             int back = awaitReplicaHolder(p);
+            long backMs = (System.nanoTime() - t2) / 1_000_000;
+            System.out.printf("replica VIP: the last replica stopped, on the primary n%d %d ms later (fallback-delay "
+                    + "1 s); replicas started again and streaming after %d ms, the VIP on replica n%d %d ms after the "
+                    + "start (election-hold-down 2 s)%n", primary, fellBackMs, restartedMs, back, backMs);
             assertThat(p.psqlThrough(REPLICA_VIP)).isEqualTo("n" + back + " replica");
             p.finish("replica VIP");
 

@@ -38,6 +38,8 @@ class ElectedVipTest {
 
     private static final Duration TTL = Duration.ofSeconds(3);
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration HOLD_DOWN = Duration.ofSeconds(1);
+    private static final Duration FALLBACK_DELAY = Duration.ofMillis(500);
 
     @TempDir
     Path dir;
@@ -54,16 +56,23 @@ class ElectedVipTest {
         final AtomicLong resignedAt = new AtomicLong();
         final AtomicLong acquiredAt = new AtomicLong();
         final AtomicLong releasedAt = new AtomicLong();
+        final AtomicLong preemptedAt = new AtomicLong();
+        final AtomicLong eligibleAt = new AtomicLong();
         volatile boolean eligible;
 
         Node(String name, String key, String endpoints) throws Exception {
+            this(name, key, endpoints, "none");
+        }
+
+        Node(String name, String key, String endpoints, String fallbackCheck) throws Exception {
             this.name = name;
             VipConfig config = VipConfig.builder().ip(InetAddress.getByName("198.51.100.110")).netmask(24)
                     .interfaceName("eth0").triggerKey(key).triggerValue(name).set("dcs-endpoints", endpoints)
                     .election(true).electionTtl(TTL).keepalivePeriod(Duration.ofSeconds(1))
                     .handoverGrace(Duration.ZERO).healthCheck("exec:test ! -e " + down())
                     .healthInterval(Duration.ofMillis(200)).healthTimeout(Duration.ofMillis(200)).healthRise(1)
-                    .healthFall(2).build();
+                    .healthFall(2).fallbackCheck(fallbackCheck).electionHoldDown(HOLD_DOWN)
+                    .fallbackDelay(FALLBACK_DELAY).build();
             this.dcs = new EtcdDcsClientProvider().create(config);
             this.manager = VipManager.builder().config(config).dcsClient(dcs).addressManager(address)
                     .runtime(runtime).build();
@@ -74,7 +83,11 @@ class ElectedVipTest {
                         resignedAt.set(now);
                         eligible = false;
                     }
-                    case ELIGIBLE -> eligible = true;
+                    case ELIGIBLE -> {
+                        eligible = true;
+                        eligibleAt.set(now);
+                    }
+                    case PREEMPTED -> preemptedAt.set(now);
                     case INELIGIBLE -> eligible = false;
                     case ACQUIRED -> acquiredAt.set(now);
                     case RELEASED -> releasedAt.set(now);
@@ -228,6 +241,61 @@ class ElectedVipTest {
         back.health(true);
         assertThat(awaitOneHolder(nodes)).isSameAs(back);
         assertThat(watcher.most.get()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aFallbackHoldsWhileNoNodePassesItsHealthCheckAndGivesWayToOneThatDoes() throws Exception {
+        String key = "/vip4j/elected/fallback";
+        Path fallbackDown = dir.resolve("n1.fallback-down");
+        for (String name : List.of("n1", "n2")) {
+            Files.writeString(dir.resolve(name + ".down"), "down"); // before their first rounds
+        }
+        Node n1 = new Node("n1", key, ETCD.endpoints(), "exec:test ! -e " + fallbackDown);
+        nodes.add(n1);
+        Node n2 = start("n2", key, ETCD.endpoints());
+        watch();
+        assertThat(awaitOneHolder(nodes)).as("the fallback holds while no node passes its health-check").isSameAs(n1);
+        assertThat(n1.dcs.confirm(key, WAIT).get(20, TimeUnit.SECONDS)).as("the key, as etcd has it")
+                .isInstanceOfSatisfying(org.vip4j.spi.LeaderObservation.Leader.class,
+                        l -> assertThat(l.value()).isEqualTo("n1;fallback"));
+
+        n2.eligibleAt.set(0);
+        n2.health(true);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (n2.acquiredAt.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        long heldDown = TimeUnit.NANOSECONDS.toMillis(n1.preemptedAt.get() - n2.eligibleAt.get());
+        double moved = (n2.acquiredAt.get() - n1.preemptedAt.get()) / 1e6;
+        System.out.printf("fallback n1 preempted %d ms after n2 became eligible (hold-down %d ms); n2 held %.1f ms "
+                + "after n1 resigned%n", heldDown, HOLD_DOWN.toMillis(), moved);
+        assertThat(n1.preemptedAt.get()).as("n1 preempted").isPositive();
+        assertThat(heldDown).as("n2 asked only after its hold-down (ms)").isGreaterThanOrEqualTo(HOLD_DOWN.toMillis());
+        assertThat(n2.holds()).isTrue();
+        assertThat(n1.holds()).isFalse();
+        assertThat(moved).as("n1 resigned -> n2 holds (ms)").isLessThanOrEqualTo(50);
+
+        // the preferred node fails and has no fallback: n1 takes the VIP back after the fallback delay
+        n1.acquiredAt.set(0);
+        long failed = System.nanoTime();
+        n2.health(false);
+        assertThat(awaitOneHolder(List.of(n1))).isSameAs(n1);
+        while (n1.acquiredAt.get() == 0 && System.nanoTime() < failed + WAIT.toNanos()) {
+            Thread.sleep(1);
+        }
+        long back = TimeUnit.NANOSECONDS.toMillis(n1.acquiredAt.get() - failed);
+        System.out.printf("n2's check failing -> fallback n1 holds again after %d ms (fallback-delay %d ms)%n", back,
+                FALLBACK_DELAY.toMillis());
+        assertThat(n2.holds()).isFalse();
+        assertThat(watcher.most.get()).as("nodes holding the VIP at once, ever").isLessThanOrEqualTo(1);
+
+        // and when the fallback-check fails too, nobody holds
+        Files.writeString(fallbackDown, "down");
+        deadline = System.nanoTime() + WAIT.toNanos();
+        while (n1.holds() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(nodes.stream().noneMatch(Node::holds)).as("no holder while no node is a candidate").isTrue();
     }
 
     @Test
