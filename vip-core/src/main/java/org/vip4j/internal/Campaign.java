@@ -107,6 +107,8 @@ final class Campaign {
     private long requestTicket;
     private long requestLease;
     private long requestRetryAt = Long.MIN_VALUE;
+    /** What the claim (the one being made, or the hold) wrote: this node's tier then. */
+    private boolean claimedAsFallback;
     private long grantTicket;
     private long grantSentAt;
     private long lease;
@@ -267,6 +269,12 @@ final class Campaign {
         standing = seen;
         downInARow = 0;
         dropRequest();
+        if (held && seen == Standing.FALLBACK && claimedAsFallback) {
+            // it rose while holding and fell back: the key has said fallback all along, so it keeps the VIP
+            notices.add(new Notice(Kind.ELIGIBLE, why + "; fallback-check passes: a fallback candidate again, "
+                    + "holding the key as one"));
+            return;
+        }
         dropLease(why);
         if (seen == Standing.NONE) {
             phase = Phase.INELIGIBLE;
@@ -329,7 +337,8 @@ final class Campaign {
         lease = grantedLease;
         phase = Phase.CLAIMING;
         claimBase = key == null ? 0 : key.revision();
-        calls.add(new Call.Claim(lease, new ElectionValue(me, standing == Standing.FALLBACK).encoded()));
+        claimedAsFallback = standing == Standing.FALLBACK;
+        calls.add(new Call.Claim(lease, new ElectionValue(me, claimedAsFallback).encoded()));
     }
 
     void onGrantFailed(long ticket, String why, long now) {
@@ -454,8 +463,12 @@ final class Campaign {
     }
 
     /** A fallback holder gives way to the preferred node that asks. */
+    /**
+     * A holder whose key says fallback gives way to the preferred node that asks, even if its own check passes
+     * again meanwhile: the asker cannot tell, and asking again every TTL would be all it could do.
+     */
     private void yieldIfAsked() {
-        if (phase != Phase.HOLDING || standing != Standing.FALLBACK
+        if (phase != Phase.HOLDING || !claimedAsFallback
                 || !(asked instanceof LeaderObservation.Leader l) || l.value().equals(me)) {
             return;
         }

@@ -31,6 +31,9 @@ public final class EventLoop {
      * nobody consumes), logged once, which must cost a few wake-ups a second and not a core.
      */
     private static final long PAST_WAKE_BACKOFF_MS = 50;
+    /** A wake-up this late, or a turn this long, is said in the log: every deadline of the VIP slips with it. */
+    static final long LATE_MS = 250;
+    private static final long LATE_LOG_GAP_MS = 30_000;
 
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Ticker clock;
@@ -49,7 +52,18 @@ public final class EventLoop {
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** Drain-only (handed between workers through {@link #scheduled}): the timer's wake-up and when it fires. */
     private ScheduledFuture<?> wake;
-    private long wakeAt;
+    private long wakeAt = Long.MIN_VALUE;
+    /** When the timer last handed this strand to the workers (timer thread writes, drain reads). */
+    private volatile long timerFiredAt = Long.MIN_VALUE;
+    /** Drain-only: how long the last turn took. */
+    private long lastTurnMs;
+    private final AtomicLong lateWakeups = new AtomicLong();
+    /**
+     * One line per {@link #LATE_LOG_GAP_MS} for the whole process: a stalled timer makes every VIP's loop late at
+     * once, and a thousand lines would bury the VIPs' own.
+     */
+    private static final AtomicLong LATE_LOGGED_AT = new AtomicLong(Long.MIN_VALUE);
+    private static final AtomicLong LATE_UNLOGGED = new AtomicLong();
 
     public EventLoop(Ticker clock) {
         this.clock = clock;
@@ -103,6 +117,11 @@ public final class EventLoop {
     /** How many ticks left a deadline in the past behind them (a bug if ever above 0); for tests. */
     public long pastWakeups() {
         return pastWakeups.get();
+    }
+
+    /** How many times the loop ran {@link #LATE_MS} or more after its deadline; for tests. */
+    public long lateWakeups() {
+        return lateWakeups.get();
     }
 
     /** How many tasks (or ticks) threw; each is a bug, logged, and the loop went on. */
@@ -159,6 +178,8 @@ public final class EventLoop {
     /** One turn of the strand on a decision worker: the queued tasks, a tick, the next wake-up. */
     private void drain() {
         thread = Thread.currentThread();
+        long start = clock.millis();
+        noteLateness(start);
         try {
             runOnce(0);
         } catch (InterruptedException e) {
@@ -166,6 +187,7 @@ public final class EventLoop {
         } finally {
             thread = null;
         }
+        lastTurnMs = clock.millis() - start;
         if (!running) {
             if (wake != null) {
                 wake.cancel(false);
@@ -180,6 +202,37 @@ public final class EventLoop {
         }
     }
 
+    /**
+     * Says where the time went when this turn starts {@link #LATE_MS} or more after the deadline it was woken for:
+     * the timer, a queue for the decision workers, or the previous turn; the VIP's own lines then say what slipped.
+     */
+    private void noteLateness(long now) {
+        long late = now - wakeAt;
+        if (wake == null || late < LATE_MS || wakeAt == Long.MIN_VALUE) {
+            return;
+        }
+        long fired = timerFiredAt;
+        lateWakeups.incrementAndGet();
+        long unlogged = LATE_UNLOGGED.incrementAndGet();
+        long logged = LATE_LOGGED_AT.get();
+        if (logged != Long.MIN_VALUE && now - logged < LATE_LOG_GAP_MS || !LATE_LOGGED_AT.compareAndSet(logged, now)) {
+            return;
+        }
+        LATE_UNLOGGED.addAndGet(-unlogged);
+        String timer = fired >= wakeAt ? "the runtime's timer fired " + (fired - wakeAt) + " ms late, then this "
+                + "strand waited " + (now - fired) + " ms for a decision worker"
+                : "the runtime's timer had not fired (its thread could not run)";
+        LOG.warn("vip4j loop: a turn began {} ms after the deadline it was due at ({}; the previous turn took {} ms): "
+                + "this host is too busy or this process was stalled, and every deadline of the VIP slipped with it "
+                + "({} late turn(s) of this process's VIPs since the last such line)", late, timer, lastTurnMs,
+                unlogged);
+    }
+
+    private void timerFired() {
+        timerFiredAt = clock.millis();
+        schedule();
+    }
+
     private void armWake() {
         long now = clock.millis();
         long at = Math.min(Math.max(machine.nextWakeMillis(), notBefore), now + MAX_WAIT_MS);
@@ -191,7 +244,7 @@ public final class EventLoop {
         }
         wakeAt = at;
         try {
-            wake = threads.timer().schedule(this::schedule, Math.max(0, at - now), TimeUnit.MILLISECONDS);
+            wake = threads.timer().schedule(this::timerFired, Math.max(0, at - now), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             wake = null; // shutting down
         }

@@ -144,4 +144,20 @@ class CampaignPreferenceTest {
         assertThat(c.takeCalls()).containsExactly(new Campaign.Call.Grant(2), new Campaign.Call.Claim(78,
                 "n1;fallback"));
     }
+
+    @Test
+    void aFallbackHolderWhoseCheckPassesAgainKeepsTheKeyUntilAskedAndAFallBackCostsNothing() {
+        electAsFallback();
+        c.onObservation(new LeaderObservation.Leader("n1;fallback", 6), now);
+        c.onHealth(Campaign.Standing.PREFERRED, "replica 200", now + 10); // demoted to a replica under the VIP
+        assertThat(c.holds(now + 10)).isTrue();
+        c.onHealth(Campaign.Standing.FALLBACK, "replica 503; read-only 200", now + 20);
+        assertThat(c.holds(now + 20)).as("the key said fallback all along: no resign").isTrue();
+        assertThat(c.takeCalls()).isEmpty();
+        assertThat(kinds()).containsExactly(Kind.ELIGIBLE, Kind.ELIGIBLE);
+        c.onHealth(Campaign.Standing.PREFERRED, "replica 200", now + 30);
+        c.onRequestObservation(new LeaderObservation.Leader("n2", 7), now + 40);
+        assertThat(c.holds(now + 40)).as("asked by a preferred node: gives way, its key says fallback").isFalse();
+        assertThat(kinds()).endsWith(Kind.PREEMPTED);
+    }
 }

@@ -39,14 +39,7 @@ class LoopWakeupsTest {
         EventLoop loop = new EventLoop(ticker);
         try (RuntimeThreads threads = new RuntimeThreads("vip4j-test");
              AddressCalls calls = new AddressCalls(net, config.virtualAddress(), config.takeoverTimeout())) {
-            VipStateMachine[] machine = new VipStateMachine[1];
-            machine[0] = new VipStateMachine(config, ticker, calls, (ticket, window) -> calls.probeLater(window,
-                    (owner, failure) -> loop.post(() -> machine[0].onProbeAnswer(ticket, owner, failure))),
-                    ticket -> dcs.confirm(Harness.KEY,
-                    Duration.ofSeconds(1)).thenAccept(obs -> loop.post(() -> machine[0].onConfirmed(ticket, obs))),
-                    ticket -> () -> { }, new Transitions(config.virtualAddress(), "n1", Clock.systemUTC(), listeners),
-                    null);
-            loop.attach(machine[0]);
+            VipStateMachine[] machine = machine(config, ticker, dcs, calls, loop, listeners);
             dcs.put(Harness.KEY, "n1");
             loop.start(threads);
             dcs.watch(Harness.KEY, (LeaderObservation obs) -> loop.post(() -> machine[0].onObservation(obs)));
@@ -68,6 +61,56 @@ class LoopWakeupsTest {
             loop.shutdown();
             loop.awaitTermination(1_000);
         }
+    }
+
+    @Test
+    void aTurnThatBeginsLateBecauseTheTimerCouldNotRunIsCounted() throws Exception {
+        VipConfig config = Harness.baseConfig("n1").interval(Duration.ofSeconds(1)).build();
+        InMemoryDcs dcs = new InMemoryDcs();
+        BlockingQueue<VipEvent> events = new LinkedBlockingQueue<>();
+        ListenerRegistry listeners = new ListenerRegistry();
+        listeners.add(events::add, null);
+        Ticker ticker = Ticker.system();
+        EventLoop loop = new EventLoop(ticker);
+        try (RuntimeThreads threads = new RuntimeThreads("vip4j-test");
+             AddressCalls calls = new AddressCalls(new FakeAddressManager(), config.virtualAddress(),
+                     config.takeoverTimeout())) {
+            VipStateMachine[] machine = machine(config, ticker, dcs, calls, loop, listeners);
+            dcs.put(Harness.KEY, "n2");
+            loop.start(threads);
+            dcs.watch(Harness.KEY, (LeaderObservation obs) -> loop.post(() -> machine[0].onObservation(obs)));
+            await(events, Kind.LEADER_CHANGED);
+            long before = loop.lateWakeups();
+            // the timer's one thread held for longer than the reconcile interval: that deadline's turn comes late
+            threads.timer().execute(() -> {
+                try {
+                    TimeUnit.MILLISECONDS.sleep(1_500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (loop.lateWakeups() == before && System.nanoTime() < until) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            assertThat(loop.lateWakeups() - before).as("turns begun 250 ms or more after their deadline").isPositive();
+        } finally {
+            loop.shutdown();
+            loop.awaitTermination(1_000);
+        }
+    }
+
+    private static VipStateMachine[] machine(VipConfig config, Ticker ticker, InMemoryDcs dcs, AddressCalls calls,
+                                             EventLoop loop, ListenerRegistry listeners) {
+        VipStateMachine[] machine = new VipStateMachine[1];
+        machine[0] = new VipStateMachine(config, ticker, calls, (ticket, window) -> calls.probeLater(window,
+                (owner, failure) -> loop.post(() -> machine[0].onProbeAnswer(ticket, owner, failure))),
+                ticket -> dcs.confirm(Harness.KEY,
+                Duration.ofSeconds(1)).thenAccept(obs -> loop.post(() -> machine[0].onConfirmed(ticket, obs))),
+                ticket -> () -> { }, new Transitions(config.virtualAddress(), "n1", Clock.systemUTC(), listeners),
+                null);
+        loop.attach(machine[0]);
+        return machine;
     }
 
     private static void await(BlockingQueue<VipEvent> events, Kind kind) throws InterruptedException {

@@ -418,8 +418,27 @@ class FailureMatrixIT {
                 .filter(l -> l.contains("Deleted") && l.contains(Lab.VIP) && l.contains("eth0")).count();
     }
 
-    /** When the VIP was first added to n1's eth0 at or after {@code after} (µs), from {@code ip monitor address}. */
+    /**
+     * When the VIP was first added to n1's eth0 at or after {@code after} (µs), from {@code ip monitor address}. The
+     * monitor writes its line a few ms after the address is on the interface, so a caller that just saw it there
+     * waits for the line.
+     */
     private static long firstAddedAfter(Path addresses, long after) throws Exception {
+        long[] at = {-1};
+        Lab.await(() -> {
+            at[0] = addedAt(addresses, after);
+            return at[0] >= 0;
+        }, SETTLE, () -> {
+            try {
+                return "the VIP was not added to n1's eth0 after the link came back: " + Files.readString(addresses);
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        });
+        return at[0];
+    }
+
+    private static long addedAt(Path addresses, long after) throws Exception {
         for (String line : Files.readAllLines(addresses)) {
             if (line.startsWith("[") && !line.contains("Deleted") && line.contains(" eth0") && line.contains(Lab.VIP)) {
                 long at = SwitchTimeline.micros(line.substring(1, line.indexOf(']')));
@@ -428,8 +447,7 @@ class FailureMatrixIT {
                 }
             }
         }
-        throw new AssertionError("the VIP was not added to n1's eth0 after the link came back: "
-                + Files.readString(addresses));
+        return -1;
     }
 
     private static void signal(String name, long pid) throws Exception {
