@@ -28,6 +28,7 @@ public final class ConfigLayers {
     private final Map<ConfigSource, Map<ConfigKey, Entry>> layers = new EnumMap<>(ConfigSource.class);
     private final List<String> problems = new ArrayList<>();
     private final Set<String> warnings = new LinkedHashSet<>();
+    private final Set<String> unknownEnvironment = new LinkedHashSet<>();
 
     public ConfigLayers() {
         for (ConfigSource s : ConfigSource.values()) {
@@ -58,7 +59,8 @@ public final class ConfigLayers {
     /**
      * Adds the {@code VIP_*} variables of an environment. Other variables are not looked at; an unknown
      * {@code VIP_} variable is a warning (a typo would otherwise go unnoticed), not an error, since the
-     * environment is shared with other programs.
+     * environment is shared with other programs. The validator words that warning once the provider types are known:
+     * {@code VIP_<TYPE>_*} belongs to the provider of that dcs-type or manager-type.
      */
     public void addEnvironment(Map<String, String> env) {
         new TreeMap<>(env).forEach((name, text) -> {
@@ -69,7 +71,7 @@ public final class ConfigLayers {
             if (key.isPresent()) {
                 put(ConfigSource.ENVIRONMENT, key.get(), text, name);
             } else if (!List.of("VIP_CONFIG", "VIP_VERSION").contains(name)) {
-                warnings.add("environment variable " + name + " is not a vip4j setting and is ignored");
+                unknownEnvironment.add(name);
             }
         });
     }
@@ -107,6 +109,11 @@ public final class ConfigLayers {
     /** One line per old name used, unknown variable or ignored key. */
     public Collection<String> warnings() {
         return warnings;
+    }
+
+    /** {@code VIP_} variables that are not vip4j keys, in name order: typos, or settings of a provider. */
+    public Set<String> unknownEnvironment() {
+        return unknownEnvironment;
     }
 
     private void put(ConfigSource source, ConfigKey key, String text, String spelledAs) {

@@ -60,6 +60,13 @@ public final class ConfigValidator {
         applyAliases(layers, values);
         String dcsType = values.containsKey(ConfigKey.DCS_TYPE) ? (String) values.get(ConfigKey.DCS_TYPE).value() : "etcd";
         applyTypeDefaults(dcsType, values);
+        String managerType = values.containsKey(ConfigKey.MANAGER_TYPE)
+                ? (String) values.get(ConfigKey.MANAGER_TYPE).value() : "basic";
+        for (String name : layers.unknownEnvironment()) {
+            if (!isManagerVariable(name, managerType)) {
+                warnings.add("environment variable " + name + " is not a vip4j setting and is ignored");
+            }
+        }
 
         for (ConfigKey required : ConfigKey.REQUIRED) {
             if (!values.containsKey(required) && layers.effective(required).isEmpty()) {
@@ -144,6 +151,15 @@ public final class ConfigValidator {
             problems.add(mask.spelledAs() + "=" + ConfigParsing.mask(maskText) + ": " + problem + "; allowed: "
                     + ConfigKey.NETMASK.allowed());
         }
+    }
+
+    /**
+     * Whether {@code name} is {@code VIP_<MANAGER-TYPE>_...} (hetzner-cloud: {@code VIP_HETZNER_CLOUD_}): a setting the
+     * chosen address manager reads from the environment itself (and checks for typos itself), not one of ours.
+     * Manager types only: a DCS type's prefix ({@code VIP_ETCD_}) is shared with our own keys, whose typos must warn.
+     */
+    private static boolean isManagerVariable(String name, String managerType) {
+        return name.startsWith(ConfigKey.envName(managerType) + "_");
     }
 
     /** Settings of one DCS type given for another: vip-manager ignores them silently; we say so once. */

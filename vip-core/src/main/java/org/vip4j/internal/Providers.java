@@ -31,7 +31,9 @@ public final class Providers {
             "consul", "org.vip4j:vip-dcs-consul",
             "patroni", "org.vip4j:vip-dcs-patroni",
             "zookeeper", "org.vip4j:vip-dcs-zookeeper",
-            "basic", "org.vip4j:vip-net-linux");
+            "basic", "org.vip4j:vip-net-linux",
+            "hetzner", "org.vip4j:vip-net-hetzner",
+            "hetzner-cloud", "org.vip4j:vip-net-hetzner");
 
     private Providers() {
     }

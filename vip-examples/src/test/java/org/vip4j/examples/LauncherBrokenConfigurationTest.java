@@ -44,7 +44,7 @@ class LauncherBrokenConfigurationTest {
                 flags("unknown interface", List.of("--interface", "nosuch0"), "interface=nosuch0: no such interface"),
                 flags("unknown dcs-type", List.of("--dcs-type", "kubernetes"), "dcs-type=kubernetes: no DcsClientProvider"),
                 flags("etcd v2", List.of("--dcs-type", "etcd2"), "etcd's v2 API is not supported"),
-                flags("unknown manager-type", List.of("--manager-type", "hetzner"), "manager-type=hetzner: no "
+                flags("unknown manager-type", List.of("--manager-type", "aws"), "manager-type=aws: no "
                         + "AddressManagerProvider"),
                 flags("non-numeric interval", List.of("--interval", "fast"), "--interval=fast: not a duration"),
                 flags("negative duration", List.of("--keepalive-period", "-1s"), "--keepalive-period=-1s: not a "
