@@ -104,9 +104,7 @@ final class CloudRouter implements FailoverRouter {
             }
             long left = deadlineNanos - System.nanoTime();
             if (left <= pollNanos) {
-                throw new ApiException(SERVICE + " action " + command + " " + actionId + " still " + status + " ("
-                        + Json.number(json, "action", "progress").map(p -> p + " %").orElse("progress unknown")
-                        + ") at the deadline (takeover-timeout); not waiting longer", 0);
+                throw stillRunning(command, actionId, status, json);
             }
             LockSupport.parkNanos(pollNanos);
             if (Thread.currentThread().isInterrupted()) {
@@ -114,7 +112,16 @@ final class CloudRouter implements FailoverRouter {
                         + "(abandoned at takeover-timeout)", 0);
             }
             String poll = "/actions/" + actionId;
-            ApiResponse p = api.send("GET", poll, null, null, deadlineNanos);
+            ApiResponse p;
+            try {
+                p = api.send("GET", poll, null, null, deadlineNanos);
+            } catch (ApiException e) {
+                if (deadlineNanos - System.nanoTime() > 0) {
+                    throw e;
+                }
+                // the deadline came during the wait or the poll (a park overshoots): what is known is its last status
+                throw stillRunning(command, actionId, status, json);
+            }
             if (!p.isSuccess()) {
                 throw ApiErrors.of(SERVICE, "GET " + poll, p);
             }
@@ -122,7 +129,13 @@ final class CloudRouter implements FailoverRouter {
         }
     }
 
-    /** The floating IP's id, found once by listing the project's floating IPs page by page. */
+    private static ApiException stillRunning(String command, long actionId, String status, Object json) {
+        return new ApiException(SERVICE + " action " + command + " " + actionId + " still " + status + " ("
+                + Json.number(json, "action", "progress").map(p -> p + " %").orElse("progress unknown")
+                + ") at the deadline (takeover-timeout); not waiting longer", 0);
+    }
+
+        /** The floating IP's id, found once by listing the project's floating IPs page by page. */
     private long id(VirtualAddress vip, long deadlineNanos) throws IOException {
         Long known = ids.get(vip);
         if (known != null) {
