@@ -93,4 +93,16 @@ class ElectionConfigTest {
                 .isInstanceOf(VipConfigException.class)
                 .hasMessageContaining("election=true: dcs-type=etcd offers no elections");
     }
+
+    @Test
+    void thePreferenceKeysAndANameThatWouldReadAsAFallback() {
+        VipConfig c = VipConfig.builder().fromEnvironment(env("VIP_ELECTION", "true",
+                "VIP_HEALTH_CHECK", "http://127.0.0.1:8008/replica", "VIP_FALLBACK_CHECK",
+                "http://127.0.0.1:8008/read-only", "VIP_ELECTION_HOLD_DOWN", "2s")).build();
+        assertThat(c.fallbackCheck()).isEqualTo("http://127.0.0.1:8008/read-only");
+        assertThat(c.fallbackDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.electionHoldDown()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(problems("VIP_ELECTION", "true", "VIP_TRIGGER_VALUE", "n1;fallback")).singleElement()
+                .asString().startsWith("VIP_TRIGGER_VALUE=n1;fallback: an elected key's value marks a fallback");
+    }
 }

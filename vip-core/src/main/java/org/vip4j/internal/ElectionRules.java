@@ -46,6 +46,12 @@ public final class ElectionRules {
             problems.add(head + "dcs-type=patroni cannot elect: Patroni's REST API reads a node's own state and "
                     + "has no key vip4j could hold; allowed: dcs-type etcd");
         }
+        ConfigValidator.Value name = values.get(ConfigKey.TRIGGER_VALUE);
+        if (name != null && ElectionValue.parse(String.valueOf(name.value())).fallback()) {
+            problems.add(name.spelledAs() + "=" + name.shown() + ": an elected key's value marks a fallback holder "
+                    + "with ;fallback, so this node would read as another; allowed: a name that does not end in "
+                    + ";fallback");
+        }
         ConfigValidator.Value loss = values.get(ConfigKey.DCS_LOSS);
         if (loss != null && loss.value() == DcsLossPolicy.KEEP) {
             problems.add(head + loss.spelledAs() + "=keep would keep the VIP after the election lease expired and "

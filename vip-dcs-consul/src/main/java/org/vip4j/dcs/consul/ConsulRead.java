@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.vip4j.spi.Json;
 import org.vip4j.spi.LeaderObservation;
 
 /**
@@ -60,7 +61,7 @@ record ConsulRead(LeaderObservation observation, long index) {
     }
 
     private static LeaderObservation entry(String body, long index) {
-        Object doc = KvJson.parse(body);
+        Object doc = Json.parse(body);
         List<?> entries = (List<?>) doc;
         if (entries.isEmpty()) {
             return new LeaderObservation.NoLeader(index);

@@ -3,6 +3,7 @@ package org.vip4j.net.hetzner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.vip4j.spi.Json;
 
 /**
  * Turns an error answer into an {@link ApiException} an operator can act on. Both APIs send an {@code error} object:

@@ -1,6 +1,7 @@
 package org.vip4j.net.hetzner;
 
 import java.net.http.HttpHeaders;
+import org.vip4j.spi.Json;
 
 /** One answer of a Hetzner API, as received: the status, the body as text and the headers (rate limits). */
 record ApiResponse(int status, String body, HttpHeaders headers) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.vip4j.VirtualAddress;
+import org.vip4j.spi.Json;
 
 /**
  * Hetzner Cloud floating IPs: found by address in {@code GET /floating_ips} (the id is kept), read with

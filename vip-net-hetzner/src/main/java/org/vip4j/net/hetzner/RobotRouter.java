@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.vip4j.VirtualAddress;
+import org.vip4j.spi.Json;
 
 /**
  * The Robot web service's failover IPs: {@code GET /failover/<ip>} says where it routes ({@code active_server_ip}),

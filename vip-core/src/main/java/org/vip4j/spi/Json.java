@@ -1,4 +1,4 @@
-package org.vip4j.net.hetzner;
+package org.vip4j.spi;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the few JSON documents the Robot and Cloud APIs answer into maps, lists, strings, longs, doubles, booleans
- * and null. A JSON library would be this module's only dependency for a handful of fields; the Consul module made
- * the same choice, and adapters do not share code. Rejects what is not JSON, so a proxy's HTML error page becomes
- * a clear "not JSON" instead of a wrong answer.
+ * Just enough JSON for providers that speak a vendor's HTTP API with the JDK client (Consul's KV answers, the
+ * Hetzner APIs): one document into maps (in order), lists, strings, longs, doubles, booleans and null, and a few
+ * lookups by path. A JSON library would be such a provider's only dependency for a dozen fields. Rejects what is
+ * not JSON ({@link IllegalArgumentException}), so a proxy's HTML error page becomes a clear "not JSON" instead of a
+ * wrong answer.
  */
-final class Json {
+public final class Json {
 
     private final String text;
     private int pos;
@@ -21,7 +22,8 @@ final class Json {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    /** One JSON document; {@link IllegalArgumentException} naming the offset when it is not one. */
+    public static Object parse(String text) {
         Json p = new Json(text);
         Object v = p.value();
         p.space();
@@ -32,7 +34,7 @@ final class Json {
     }
 
     /** The value at {@code path} (object field names) inside {@code root}, if every step is an object. */
-    static Optional<Object> at(Object root, String... path) {
+    public static Optional<Object> at(Object root, String... path) {
         Object v = root;
         for (String step : path) {
             if (!(v instanceof Map<?, ?> m) || !m.containsKey(step)) {
@@ -43,11 +45,13 @@ final class Json {
         return Optional.ofNullable(v);
     }
 
-    static Optional<String> text(Object root, String... path) {
+    /** The string at {@code path}; empty when absent, null or not a string. */
+    public static Optional<String> text(Object root, String... path) {
         return at(root, path).filter(String.class::isInstance).map(String.class::cast);
     }
 
-    static Optional<Long> number(Object root, String... path) {
+    /** The number at {@code path} as a long; empty when absent, null or not a number. */
+    public static Optional<Long> number(Object root, String... path) {
         return at(root, path).filter(Number.class::isInstance).map(n -> ((Number) n).longValue());
     }
 
