@@ -16,7 +16,8 @@ import org.vip4j.spi.Json;
 /**
  * Hetzner Cloud floating IPs: found by address in {@code GET /floating_ips} (the id is kept), read with
  * {@code GET /floating_ips/<id>} ({@code server}: the id it is assigned to, or null), moved with the
- * {@code assign} action and released with {@code unassign}. Actions run asynchronously: the call polls
+ * {@code assign} action (which takes it from the server it was on; vip4j never sends {@code unassign}). Actions run
+ * asynchronously: the call polls
  * {@code GET /actions/<id>} until {@code success} or {@code error}, within its deadline.
  */
 final class CloudRouter implements FailoverRouter {
@@ -71,17 +72,6 @@ final class CloudRouter implements FailoverRouter {
     public void routeHere(VirtualAddress vip, long deadlineNanos) throws IOException {
         long id = id(vip, deadlineNanos);
         runAction("/floating_ips/" + id + "/actions/assign", "{\"server\":" + serverId + "}", deadlineNanos);
-    }
-
-    @Override
-    public Unrouting unrouteIfHere(VirtualAddress vip, long deadlineNanos) throws IOException {
-        // only while it is still ours: the next holder may have assigned it already, and an unconditional
-        // unassign would take it from that server
-        if (!lookup(vip, deadlineNanos).here()) {
-            return Unrouting.NOT_HERE;
-        }
-        runAction("/floating_ips/" + id(vip, deadlineNanos) + "/actions/unassign", null, deadlineNanos);
-        return Unrouting.UNROUTED;
     }
 
     private void runAction(String path, String body, long deadlineNanos) throws IOException {

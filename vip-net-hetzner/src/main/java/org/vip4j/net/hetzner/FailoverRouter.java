@@ -4,7 +4,9 @@ import java.io.IOException;
 import org.vip4j.VirtualAddress;
 
 /**
- * The provider's side of a failover IP: where it routes the IP, and asking it to route the IP here. Each call ends
+ * The provider's side of a failover IP: where it routes the IP, and asking it to route the IP here. There is no
+ * "stop routing it here": a route always names one server, so it cannot split the IP between two, and taking it
+ * away can only leave it on none (or, racing the next holder's call, take it from that one). Each call ends
  * by its deadline, a {@link System#nanoTime()} instant; any answer other than success is an {@link IOException}.
  */
 interface FailoverRouter {
@@ -19,7 +21,4 @@ interface FailoverRouter {
 
     /** Routes the IP here; returns once the provider says it is done. */
     void routeHere(VirtualAddress vip, long deadlineNanos) throws IOException;
-
-    /** Stops routing the IP here, where the provider allows it and it is still here. */
-    Unrouting unrouteIfHere(VirtualAddress vip, long deadlineNanos) throws IOException;
 }

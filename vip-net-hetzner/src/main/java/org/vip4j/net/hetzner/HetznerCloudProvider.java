@@ -13,8 +13,9 @@ import org.vip4j.spi.AddressManagerProvider;
 
 /**
  * {@code manager-type: hetzner-cloud}: Hetzner Cloud floating IPs, moved by the Cloud API's {@code assign} action
- * (bearer token). Adding assigns the floating IP to this server and waits for the action to succeed; removing
- * unassigns it while it is still assigned here; present means assigned here.
+ * (bearer token). Adding assigns the floating IP to this server and waits for the action to succeed; removing lets
+ * go of it here and leaves the assignment for the next holder's assign to move; present means assigned here (and
+ * not let go of).
  *
  * <p>Reads {@code VIP_HETZNER_CLOUD_TOKEN} (or {@code VIP_HETZNER_CLOUD_TOKEN_FILE}), {@code
  * VIP_HETZNER_CLOUD_SERVER_ID} (this server's id), and optionally {@code VIP_HETZNER_CLOUD_URL}, {@code

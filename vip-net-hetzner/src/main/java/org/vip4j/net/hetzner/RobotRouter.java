@@ -57,11 +57,6 @@ final class RobotRouter implements FailoverRouter {
         }
     }
 
-    @Override
-    public Unrouting unrouteIfHere(VirtualAddress vip, long deadlineNanos) {
-        return Unrouting.KEPT;
-    }
-
     private Routing routing(ApiResponse r, String what) throws IOException {
         if (!r.isSuccess()) {
             throw ApiErrors.of(SERVICE, what, r);

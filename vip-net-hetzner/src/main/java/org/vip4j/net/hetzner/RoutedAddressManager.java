@@ -16,8 +16,8 @@ import org.vip4j.spi.Subscription;
 
 /**
  * A VIP that a provider's API routes, not ARP: present means the provider routes the IP to this server (and, with a
- * local manager, the address is on the interface too); add asks the provider to route it here; remove is what the
- * provider allows. Answers of the provider are kept per VIP, so the interval reconcile, which accepts an answer up
+ * local manager, the address is on the interface too); add asks the provider to route it here; remove lets go of it
+ * here and leaves the route for the next holder to move. Answers of the provider are kept per VIP, so the interval reconcile, which accepts an answer up
  * to {@code maxAge} old, asks the API at most once per {@code refresh} instead of every interval: the APIs are rate
  * limited per account and shared with the other nodes.
  */
@@ -88,29 +88,17 @@ final class RoutedAddressManager implements AddressManager {
 
     @Override
     public void remove(VirtualAddress vip) throws IOException {
-        long deadline = System.nanoTime() + callNanos;
         if (local.isPresent()) {
             local.get().remove(vip);
         }
-        Unrouting done = router.unrouteIfHere(vip, deadline);
-        switch (done) {
-            case UNROUTED -> {
-                looks.put(vip, new Look(false, "nowhere", System.nanoTime()));
-                LOG.info("{}: unassigned {} from this server ({}); the next holder assigns it to itself",
-                        router.service(), vip.host(), router.thisServer());
-            }
-            case NOT_HERE -> LOG.info("{}: {} is no longer routed to this server ({}); nothing to release",
-                    router.service(), vip.host(), router.thisServer());
-            case KEPT -> {
-                if (released.add(vip)) {
-                    LOG.info("{}: let go of {} on this server ({}); the provider keeps routing it here until the next "
-                            + "holder routes it to itself (vip4j never unroutes: that would leave it on no server)",
-                            router.service(), vip.host(), router.thisServer());
-                } else {
-                    LOG.debug("{}: {} already let go of on this server", router.service(), vip.host());
-                }
-            }
-            default -> throw new IllegalStateException("unknown outcome " + done);
+        // the route stays: the next holder's call moves it (an unassign here could cross that call and take the
+        // IP from the next holder, or leave it on no server); to the state machine the VIP is gone from this node
+        if (released.add(vip)) {
+            LOG.info("{}: let go of {} on this server ({}); the provider routes it here until the next holder routes "
+                    + "it to itself (vip4j never unroutes: that could leave it on no server)", router.service(),
+                    vip.host(), router.thisServer());
+        } else {
+            LOG.debug("{}: {} already let go of on this server", router.service(), vip.host());
         }
     }
 
