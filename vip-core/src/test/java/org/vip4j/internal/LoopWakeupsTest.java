@@ -33,13 +33,11 @@ class LoopWakeupsTest {
         FakeAddressManager net = new FakeAddressManager()
                 .fail(ADD, new IOException("adding 198.51.100.100/24 to interface dum0 failed: ENODEV"));
         BlockingQueue<VipEvent> events = new LinkedBlockingQueue<>();
-        ListenerRegistry listeners = new ListenerRegistry();
-        listeners.add(events::add, null);
         Ticker ticker = Ticker.system();
         EventLoop loop = new EventLoop(ticker);
         try (RuntimeThreads threads = new RuntimeThreads("vip4j-test");
              AddressCalls calls = new AddressCalls(net, config.virtualAddress(), config.takeoverTimeout())) {
-            VipStateMachine[] machine = machine(config, ticker, dcs, calls, loop, listeners);
+            VipStateMachine[] machine = machine(config, ticker, dcs, calls, loop, events);
             dcs.put(Harness.KEY, "n1");
             loop.start(threads);
             dcs.watch(Harness.KEY, (LeaderObservation obs) -> loop.post(() -> machine[0].onObservation(obs)));
@@ -68,14 +66,12 @@ class LoopWakeupsTest {
         VipConfig config = Harness.baseConfig("n1").interval(Duration.ofSeconds(1)).build();
         InMemoryDcs dcs = new InMemoryDcs();
         BlockingQueue<VipEvent> events = new LinkedBlockingQueue<>();
-        ListenerRegistry listeners = new ListenerRegistry();
-        listeners.add(events::add, null);
         Ticker ticker = Ticker.system();
         EventLoop loop = new EventLoop(ticker);
         try (RuntimeThreads threads = new RuntimeThreads("vip4j-test");
              AddressCalls calls = new AddressCalls(new FakeAddressManager(), config.virtualAddress(),
                      config.takeoverTimeout())) {
-            VipStateMachine[] machine = machine(config, ticker, dcs, calls, loop, listeners);
+            VipStateMachine[] machine = machine(config, ticker, dcs, calls, loop, events);
             dcs.put(Harness.KEY, "n2");
             loop.start(threads);
             dcs.watch(Harness.KEY, (LeaderObservation obs) -> loop.post(() -> machine[0].onObservation(obs)));
@@ -101,7 +97,9 @@ class LoopWakeupsTest {
     }
 
     private static VipStateMachine[] machine(VipConfig config, Ticker ticker, InMemoryDcs dcs, AddressCalls calls,
-                                             EventLoop loop, ListenerRegistry listeners) {
+                                             EventLoop loop, BlockingQueue<VipEvent> events) {
+        ListenerRegistry listeners = new ListenerRegistry();
+        listeners.add(events::add, null);
         VipStateMachine[] machine = new VipStateMachine[1];
         machine[0] = new VipStateMachine(config, ticker, calls, (ticket, window) -> calls.probeLater(window,
                 (owner, failure) -> loop.post(() -> machine[0].onProbeAnswer(ticket, owner, failure))),

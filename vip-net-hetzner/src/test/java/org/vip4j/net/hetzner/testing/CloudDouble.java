@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -199,17 +198,7 @@ public final class CloudDouble implements AutoCloseable {
 
     /** Waits until actions have been polled {@code n} times in all; false on timeout. */
     public boolean awaitActionPolls(int n, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (actionPolls < n) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
-            }
-            return true;
-        }
+        return LoopbackHttp.awaitUnder(lock, () -> actionPolls >= n, timeout);
     }
 
     public List<Request> requests() {

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An in-process stand-in for the Hetzner Robot web service's failover API, written from Hetzner's public Robot
@@ -163,17 +162,7 @@ public final class RobotDouble implements AutoCloseable {
 
     /** Waits until a switch is held; false on timeout. */
     public boolean awaitHeldSwitch(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (held == 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
-            }
-            return true;
-        }
+        return LoopbackHttp.awaitUnder(lock, () -> held != 0, timeout);
     }
 
     public List<Request> requests() {
